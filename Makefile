@@ -1,0 +1,31 @@
+# Two commands: `make lab` (work on the course) and `make test` (prove it works).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+KERNEL := mobile-course
+# JupyterLab refuses to run as root unless told to.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+.PHONY: lab test setup clean-outputs
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt tools/setup_env.py
+	@$(PYTHON) tools/check_python.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip -q
+	$(BIN)/python -m pip install -r requirements.txt
+	$(BIN)/python tools/setup_env.py --kernel $(KERNEL)
+	touch $@
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=. $(ROOT_FLAG) \
+		--MappingKernelManager.default_kernel_name=$(KERNEL)
+
+test: setup
+	$(BIN)/python -m pytest
+
+# Strip outputs from every committed notebook (they are committed clean).
+clean-outputs: setup
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb solutions/*/*.ipynb

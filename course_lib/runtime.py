@@ -1,0 +1,179 @@
+"""Stage 4: running the converted models, as the app would.
+
+TFLite models run in the LiteRT interpreter (``ai_edge_litert``), the maintained
+successor of ``tf.lite.Interpreter``. Core ML models run only on macOS.
+"""
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+
+from course_lib.errors import CourseInputError
+from course_lib.quiet import quiet
+
+TFLITE_IDENTIFIER = b"TFL3"  # flatbuffer file identifier, bytes 4-8 of every .tflite
+
+
+def read_tflite_bytes(model):
+    """Accept .tflite bytes, or a path to a .tflite file; return the bytes, validated."""
+    if isinstance(model, TFLiteModel):
+        return model.model_bytes
+    if isinstance(model, (str, os.PathLike)):
+        path = Path(model)
+        if not path.is_file():
+            raise CourseInputError(
+                f"Expected .tflite bytes or the path of a .tflite file; {str(model)[:80]!r} "
+                "is not a file. (converter.convert() returns bytes: write them to a file first, "
+                "or pass the bytes.)"
+            )
+        model = path.read_bytes()
+    if isinstance(model, (bytearray, memoryview)):
+        model = bytes(model)
+    if not isinstance(model, bytes):
+        raise CourseInputError(
+            f"Expected .tflite bytes or a path; got {type(model).__name__}. "
+            "Convert a Keras model first with tf.lite.TFLiteConverter."
+        )
+    if len(model) < 8 or model[4:8] != TFLITE_IDENTIFIER:
+        raise CourseInputError(
+            f"These {len(model)} bytes are not a TFLite model: a .tflite file carries the "
+            f"identifier {TFLITE_IDENTIFIER!r} at bytes 4-8, found {model[4:8]!r}."
+        )
+    return model
+
+
+def _quantize(values, detail):
+    scale, zero_point = detail["quantization"]
+    info = np.iinfo(detail["dtype"])
+    return np.clip(np.round(values / scale) + zero_point, info.min, info.max).astype(detail["dtype"])
+
+
+def _dequantize(values, detail):
+    scale, zero_point = detail["quantization"]
+    if scale == 0:  # not quantized
+        return values.astype(np.float32)
+    return (values.astype(np.float32) - zero_point) * scale
+
+
+class TFLiteModel:
+    """A .tflite model loaded in the LiteRT interpreter.
+
+    ``predict`` takes float32 images in [0, 1] and returns float32 class
+    probabilities, whatever the model's own input/output types: int8 models get
+    their input quantized and their output dequantized with the model's own
+    scale and zero point.
+    """
+
+    def __init__(self, model, num_threads=1):
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.model_bytes = read_tflite_bytes(model)
+        try:
+            with quiet():
+                self.interpreter = Interpreter(model_content=self.model_bytes, num_threads=num_threads)
+                self.interpreter.allocate_tensors()
+        except (ValueError, RuntimeError) as error:
+            raise CourseInputError(
+                f"LiteRT could not load this model ({len(self.model_bytes)} bytes): it is "
+                f"truncated or corrupted. Re-run the conversion. Details: {error}"
+            ) from None
+        self.input = self.interpreter.get_input_details()[0]
+        self.output = self.interpreter.get_output_details()[0]
+        self._batch = int(self.input["shape"][0])
+
+    @property
+    def input_shape(self):
+        return tuple(int(d) for d in self.input["shape"][1:])
+
+    def _check(self, images):
+        images = np.asarray(images)
+        if images.ndim == len(self.input_shape):
+            images = images[np.newaxis]
+        if images.shape[1:] != self.input_shape:
+            raise CourseInputError(
+                f"This model expects images of shape (N, {', '.join(map(str, self.input_shape))}); "
+                f"got {images.shape}."
+            )
+        if not np.issubdtype(images.dtype, np.floating):
+            raise CourseInputError(
+                f"predict() expects float images in [0, 1] (it quantizes them itself); got "
+                f"{images.dtype}. Use course_lib.data.normalize() on uint8 pixels."
+            )
+        return images.astype(np.float32)
+
+    def _resize(self, batch):
+        if batch != self._batch:
+            self.interpreter.resize_tensor_input(self.input["index"], [batch, *self.input_shape])
+            with quiet():
+                self.interpreter.allocate_tensors()
+            self.input = self.interpreter.get_input_details()[0]
+            self.output = self.interpreter.get_output_details()[0]
+            self._batch = batch
+
+    def invoke_raw(self, model_input):
+        """Run on an input already in the model's own dtype and shape; raw output."""
+        self._resize(len(model_input))
+        self.interpreter.set_tensor(self.input["index"], model_input)
+        self.interpreter.invoke()
+        return self.interpreter.get_tensor(self.output["index"])
+
+    def prepare(self, images):
+        """float32 images -> the model's input dtype (quantized if the model wants ints)."""
+        images = self._check(images)
+        if np.issubdtype(self.input["dtype"], np.integer):
+            return _quantize(images, self.input)
+        return images.astype(self.input["dtype"])
+
+    def predict(self, images, batch_size=256):
+        """Class probabilities (float32, N x classes) for float32 images in [0, 1]."""
+        model_input = self.prepare(images)
+        outputs = []
+        for start in range(0, len(model_input), batch_size):
+            raw = self.invoke_raw(model_input[start:start + batch_size])
+            outputs.append(_dequantize(raw, self.output))
+        return np.concatenate(outputs)
+
+
+def run_tflite(model, images, num_threads=1):
+    """Probabilities from a .tflite model (bytes, path or TFLiteModel) for float32 images."""
+    if not isinstance(model, TFLiteModel):
+        model = TFLiteModel(model, num_threads=num_threads)
+    return model.predict(images)
+
+
+class CoreMLUnavailableError(RuntimeError):
+    """Core ML prediction needs macOS; raised elsewhere with what still works."""
+
+
+def coreml_can_predict():
+    return platform.system() == "Darwin"
+
+
+def run_coreml(mlmodel, images):
+    """Class probabilities from a Core ML classifier (macOS only).
+
+    ``images``: uint8 (N, 28, 28) or (N, 28, 28, 1); the model's ImageType input
+    does the scaling to [0, 1] itself.
+    """
+    if not coreml_can_predict():
+        raise CoreMLUnavailableError(
+            f"Core ML models can only make predictions on macOS (this is {platform.system()}): "
+            "the Core ML runtime is part of Apple's operating systems. On this machine you can "
+            "still convert, compress, save and inspect the model (course_lib.inspect.inspect_coreml), "
+            "and check the same network's accuracy with its TFLite conversion."
+        )
+    from PIL import Image
+
+    spec = mlmodel.get_spec()
+    input_name = spec.description.input[0].name
+    labels = list(spec.description.output[0].name for _ in [0])
+    probs_name = spec.description.predictedProbabilitiesName
+    images = np.asarray(images).reshape(-1, 28, 28)
+    rows = []
+    for image in images:
+        result = mlmodel.predict({input_name: Image.fromarray(image.astype(np.uint8), mode="L")})
+        probs = result[probs_name]
+        labels = list(spec.neuralNetworkClassifier.stringClassLabels.vector) or sorted(probs)
+        rows.append([probs[label] for label in labels])
+    return np.asarray(rows, dtype=np.float32)

@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+
+from course_lib import CourseInputError, runtime
+from course_lib.evaluate import accuracy, agreement
+from course_lib.model import keras_predict
+
+
+def test_float32_tflite_agrees_with_keras(tflite_variants, reference_model, test_images):
+    keras_probs = keras_predict(reference_model, test_images)
+    tflite_probs = runtime.run_tflite(tflite_variants["float32"], test_images)
+    assert tflite_probs.shape == (1000, 10) and tflite_probs.dtype == np.float32
+    assert agreement(keras_probs, tflite_probs) >= 0.995
+    assert np.abs(keras_probs - tflite_probs).max() < 1e-3
+
+
+def test_int8_model_is_fed_quantized_input_and_dequantized_output(tflite_variants, splits, test_images):
+    model = runtime.TFLiteModel(tflite_variants["int8"])
+    assert model.input["dtype"] == np.int8 and model.output["dtype"] == np.int8
+    scale, zero_point = model.input["quantization"]
+    q = model.prepare(test_images[:4])
+    assert q.dtype == np.int8
+    assert np.array_equal(q, np.clip(np.round(test_images[:4] / scale) + zero_point, -128, 127).astype(np.int8))
+    probs = model.predict(test_images)
+    assert probs.dtype == np.float32 and np.allclose(probs.sum(axis=1), 1.0, atol=0.05)
+    assert accuracy(splits.test.labels, probs) >= 0.94
+
+
+def test_batched_and_single_image_results_match(tflite_variants, test_images):
+    model = runtime.TFLiteModel(tflite_variants["float32"])
+    batched = model.predict(test_images[:7], batch_size=3)
+    single = np.concatenate([model.predict(x) for x in test_images[:7]])
+    assert np.allclose(batched, single, atol=1e-6)
+
+
+def test_path_and_bytes_give_the_same_predictions(tflite_variants, test_images, tmp_path):
+    path = tmp_path / "model.tflite"
+    path.write_bytes(tflite_variants["float16"])
+    assert np.array_equal(runtime.run_tflite(path, test_images[:5]),
+                          runtime.run_tflite(tflite_variants["float16"], test_images[:5]))
+
+
+def test_bad_models_get_clear_errors(tflite_variants, tmp_path):
+    with pytest.raises(CourseInputError, match="not a file.*returns bytes"):
+        runtime.TFLiteModel("model.tflite")
+    with pytest.raises(CourseInputError, match="not a TFLite model"):
+        runtime.TFLiteModel(b"PK\x03\x04 this is a zip file")
+    with pytest.raises(CourseInputError, match="Expected .tflite bytes or a path; got dict"):
+        runtime.TFLiteModel({"model": 1})
+    truncated = tflite_variants["float32"][: len(tflite_variants["float32"]) // 2]
+    with pytest.raises(CourseInputError, match="truncated or corrupted"):
+        runtime.TFLiteModel(truncated)
+
+
+def test_wrong_image_shape_or_dtype_is_explained(tflite_variants, splits):
+    model = runtime.TFLiteModel(tflite_variants["float32"])
+    with pytest.raises(CourseInputError, match=r"shape \(N, 28, 28, 1\); got \(2, 224, 224, 3\)"):
+        model.predict(np.zeros((2, 224, 224, 3), np.float32))
+    with pytest.raises(CourseInputError, match="float images in \\[0, 1\\].*uint8"):
+        model.predict(splits.test.images[:2])
+
+
+def test_coreml_prediction_on_linux_says_why_and_what_works():
+    if runtime.coreml_can_predict():
+        pytest.skip("this machine runs macOS: Core ML predictions are available")
+    with pytest.raises(runtime.CoreMLUnavailableError, match="only make predictions on macOS.*inspect"):
+        runtime.run_coreml(object(), np.zeros((1, 28, 28), np.uint8))

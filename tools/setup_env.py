@@ -1,0 +1,42 @@
+"""Finish the course environment after `pip install -r requirements.txt`.
+
+- makes ``course_lib`` importable from anywhere in the venv (a .pth file naming
+  the course folder), so notebooks in any subfolder can import it;
+- registers the course's Jupyter kernel, whose environment selects Keras 2 and
+  quiets TensorFlow's C++ logs before anything imports TensorFlow;
+- enables the nbgrader and widget extensions in this environment.
+"""
+import argparse
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args):
+    subprocess.run([sys.executable, "-m", *args], check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kernel", default="mobile-course")
+    args = parser.parse_args()
+
+    site_packages = Path(sysconfig.get_paths()["purelib"])
+    (site_packages / "mobile_course.pth").write_text(f"{ROOT}\n")
+
+    run("ipykernel", "install", "--sys-prefix", "--name", args.kernel,
+        "--display-name", "Mobile deployment course (Python 3)",
+        "--env", "TF_USE_LEGACY_KERAS", "1", "--env", "TF_CPP_MIN_LOG_LEVEL", "3")
+    # nbgrader's server and lab extensions, and the widget manager, for this venv only.
+    for extension in ("formgrader", "validate_assignment", "assignment_list", "course_list"):
+        run("jupyter", "server", "extension", "enable", "--sys-prefix",
+            f"nbgrader.server_extensions.{extension}")
+    run("jupyter", "labextension", "enable", "--level=sys_prefix", "@jupyter/nbgrader")
+    run("jupyter", "labextension", "enable", "--level=sys_prefix", "@jupyter-widgets/jupyterlab-manager")
+
+
+if __name__ == "__main__":
+    main()
