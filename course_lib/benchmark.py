@@ -1,0 +1,94 @@
+"""Measure every variant of the reference model: ``python -m course_lib.benchmark [--json]``.
+
+Converts the shipped model to each TFLite variant (float32, dynamic range, float16,
+int8) and each Core ML variant (float16 mlprogram, 8-bit linear weights, 4-bit
+palettized), and reports size, test accuracy and latency. Latencies are medians
+measured interleaved in one run and reported as ratios to float32 TFLite.
+"""
+import argparse
+import json
+import os
+import platform
+import tempfile
+from pathlib import Path
+
+from course_lib import bench, convert, data, evaluate, model as model_lib, runtime
+
+
+def machine_info(num_threads):
+    import tensorflow as tf
+    import coremltools as ct
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"system": platform.system(), "machine": platform.machine(), "cpu": cpu,
+            "cpu_count": os.cpu_count(), "threads": num_threads,
+            "python": platform.python_version(), "tensorflow": tf.__version__,
+            "coremltools": ct.__version__}
+
+
+def run(num_threads=1, rounds=30):
+    splits = data.load_splits()
+    x_test, y_test = splits.test.normalized(), splits.test.labels
+    model = model_lib.load_reference_model()
+    tflite = {name: convert.to_tflite(model, name, splits.train.normalized())
+              for name in convert.TFLITE_VARIANTS}
+    timing = bench.compare_latency(tflite, baseline="float32", num_threads=num_threads, rounds=rounds)
+    rows = [{
+        "name": "keras_h5", "format": "keras", "size_bytes": convert.keras_size_bytes(model),
+        "accuracy": evaluate.accuracy(y_test, model_lib.keras_predict(model, x_test)),
+        "latency_ms_p50": None, "latency_ratio_vs_float32": None,
+    }]
+    for name, blob in tflite.items():
+        ms, ratio = timing[name]
+        rows.append({"name": f"tflite_{name}", "format": "tflite", "size_bytes": len(blob),
+                     "accuracy": evaluate.accuracy(y_test, runtime.run_tflite(blob, x_test)),
+                     "latency_ms_p50": round(ms, 4), "latency_ratio_vs_float32": round(ratio, 3)})
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in convert.COREML_VARIANTS:
+            mlmodel = convert.to_coreml(model, name)
+            path = convert.save_coreml(mlmodel, Path(tmp) / f"{name}.mlpackage")
+            accuracy = None
+            if runtime.coreml_can_predict():
+                accuracy = evaluate.accuracy(y_test, runtime.run_coreml(mlmodel, splits.test.images))
+            rows.append({"name": f"coreml_{name}", "format": "coreml",
+                         "size_bytes": convert.directory_size(path), "accuracy": accuracy,
+                         "latency_ms_p50": None, "latency_ratio_vs_float32": None})
+    return {"variants": rows, "machine": machine_info(num_threads)}
+
+
+def table(result):
+    def fmt(value, spec):
+        return "n/a" if value is None else format(value, spec)
+
+    lines = [f"{'variant':<22}{'format':<8}{'size KB':>9}{'accuracy':>10}{'p50 ms':>9}{'vs fp32':>9}"]
+    for r in result["variants"]:
+        lines.append(f"{r['name']:<22}{r['format']:<8}{r['size_bytes'] / 1024:>9.1f}"
+                     f"{fmt(r['accuracy'], '.4f'):>10}{fmt(r['latency_ms_p50'], '.3f'):>9}"
+                     f"{fmt(r['latency_ratio_vs_float32'], '.2f'):>9}")
+    m = result["machine"]
+    lines.append(f"\n{m['cpu']} ({m['cpu_count']} cores), {m['threads']} thread(s), {m['system']}, "
+                 f"Python {m['python']}, TensorFlow {m['tensorflow']}, coremltools {m['coremltools']}")
+    if not runtime.coreml_can_predict():
+        lines.append("Core ML accuracy and latency: n/a, Core ML runs only on macOS.")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args(argv)
+    result = run(args.threads, args.rounds)
+    print(json.dumps(result, indent=1) if args.json else table(result))
+
+
+if __name__ == "__main__":
+    main()
