@@ -16,10 +16,6 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 # sqlite by default; set NBGRADER_DB_URL (e.g. postgresql://...) for a shared gradebook.
 c.CourseDirectory.db_url = os.environ.get("NBGRADER_DB_URL", f"sqlite:///{ROOT / 'gradebook.db'}")
-c.CourseDirectory.db_assignments = [
-    {"name": name} for name in
-    ("01_metrics", "02_pipeline_trace", "03_conversion", "04_optimization", "05_quiz")
-]
 
 # Conversions take seconds: allow a cell 120 s (nbgrader's default is 30 s).
 c.Execute.timeout = 120

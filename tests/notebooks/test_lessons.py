@@ -1,0 +1,47 @@
+"""Every lesson runs top to bottom in a fresh course kernel, offline, without error
+output, in under three minutes; and every committed notebook is free of outputs."""
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = ["01_metrics", "02_pipeline_trace", "03_conversion", "04_optimization", "05_quiz"]
+KERNEL = "mobile-course"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_runs_cleanly_in_the_course_kernel(name, tmp_path):
+    path = ROOT / "notebooks" / f"{name}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.metadata.kernelspec.name == KERNEL, "lessons open in the course kernel"
+    start = time.perf_counter()
+    NotebookClient(notebook, kernel_name=KERNEL, timeout=170,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    elapsed = time.perf_counter() - start
+    problems = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                problems.append(f"cell {index}: {output.ename}: {output.evalue}")
+            elif output.output_type == "stream" and output.name == "stderr":
+                problems.append(f"cell {index} wrote to stderr: {output.text[:300]!r}")
+    assert not problems, "\n".join(problems)
+    assert elapsed < 180, f"{name} took {elapsed:.0f} s (limit 180 s)"
+
+
+def test_committed_notebooks_carry_no_outputs():
+    listed = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.split()
+    dirty = []
+    for name in listed:
+        notebook = json.loads((ROOT / name).read_text(encoding="utf-8"))
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count")):
+                dirty.append(name)
+                break
+    assert not dirty, f"strip outputs (make clean-outputs) from: {dirty}"
