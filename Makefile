@@ -7,14 +7,13 @@ KERNEL := mobile-course
 # JupyterLab refuses to run as root unless told to.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test setup clean-outputs
+.PHONY: lab test setup browser clean-outputs
 
 setup: $(STAMP)
 
 $(STAMP): requirements.txt tools/setup_env.py
 	@$(PYTHON) tools/check_python.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip -q
 	$(BIN)/python -m pip install -r requirements.txt
 	$(BIN)/python tools/setup_env.py --kernel $(KERNEL)
 	touch $@
@@ -23,7 +22,10 @@ lab: setup
 	$(BIN)/jupyter lab --notebook-dir=. $(ROOT_FLAG) \
 		--MappingKernelManager.default_kernel_name=$(KERNEL)
 
-test: setup
+browser:
+	@sh tools/install_browser.sh
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 # Strip outputs from every committed notebook (they are committed clean).

@@ -1,0 +1,149 @@
+"""A real JupyterLab on a loopback port, driven by Debian's Chromium through Playwright.
+
+The course is copied to a scratch folder so that running notebooks in the browser
+never touches the committed files. Screenshots of each step land in
+``test-output/browser/`` for a person to look at.
+"""
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = ROOT / "test-output" / "browser"
+KERNEL = "mobile-course"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def course_copy(tmp_path_factory):
+    work = tmp_path_factory.mktemp("course")
+    for name in ("notebooks", "exercises"):
+        shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("build", ".ipynb_checkpoints"))
+    shutil.copy(ROOT / "nbgrader_config.py", work / "nbgrader_config.py")
+    if (ROOT / "solutions").exists():
+        shutil.copytree(ROOT / "solutions", work / "solutions")
+    return work
+
+
+@pytest.fixture(scope="session")
+def lab(course_copy, tmp_path_factory):
+    """(base URL, token) of a JupyterLab serving the course copy, with token auth on."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: run `make test` as root or with sudo so "
+                    "it can `apt-get install chromium`, or set COURSE_CHROMIUM to a Chromium binary.")
+    port, token = _free_port(), secrets.token_hex(16)
+    state = tmp_path_factory.mktemp("jupyter-state")
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(state / "runtime"),
+               JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"))
+    log = open(state / "server.log", "w")
+    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser",
+           f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={course_copy}", f"--LabApp.user_settings_dir={state / 'settings'}",
+           f"--MappingKernelManager.default_kernel_name={KERNEL}",
+           f"--Exchange.root={state / 'exchange'}"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    (state / "exchange").mkdir()
+    server = subprocess.Popen(cmd, cwd=course_copy, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError((state / "server.log").read_text()[-3000:])
+            time.sleep(0.5)
+    else:
+        server.terminate()
+        raise RuntimeError("JupyterLab did not start within 90 s:\n" + (state / "server.log").read_text()[-3000:])
+    yield base, token
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+class LabPage:
+    """A browser tab on the lab, with console errors collected and screenshot help."""
+
+    def __init__(self, page, base, token, name):
+        self.page, self.base, self.token, self.name = page, base, token, name
+        self.console_errors = []
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        page.on("pageerror", lambda err: self.console_errors.append(str(err)))
+
+    def goto(self, path):
+        sep = "&" if "?" in path else "?"
+        self.page.goto(f"{self.base}{path}{sep}token={self.token}")
+
+    def shot(self, step):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{self.name}-{step}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+    def open_notebook(self, relpath):
+        self.goto(f"/lab/tree/{relpath}")
+        self.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        # The kernel is ready when the toolbar's status says idle.
+        self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+
+    def run_all(self, timeout_s=240):
+        self.page.click("text=Run", timeout=10_000)
+        self.page.click("li >> text=Run All Cells")
+        self.wait_idle(timeout_s)
+
+    def wait_idle(self, timeout_s=240):
+        """Wait until no cell is queued or running ("[*]") and the kernel is idle."""
+        deadline = time.time() + timeout_s
+        time.sleep(1)
+        while time.time() < deadline:
+            busy = self.page.locator(".jp-InputPrompt", has_text="[*]").count()
+            idle = self.page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count()
+            if not busy and idle:
+                return
+            time.sleep(1)
+        raise AssertionError(f"notebook still running after {timeout_s} s")
+
+    def error_outputs(self):
+        return self.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+
+
+@pytest.fixture
+def lab_page(lab, browser, request):
+    base, token = lab
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    yield LabPage(page, base, token, request.node.name.removeprefix("test_"))
+    context.close()
