@@ -150,11 +150,12 @@ def coreml_can_predict():
     return platform.system() == "Darwin"
 
 
-def run_coreml(mlmodel, images):
-    """Class probabilities from a Core ML classifier (macOS only).
+def run_coreml(mlmodel, images, class_names=None):
+    """Class probabilities (N x classes) from a Core ML classifier (macOS only).
 
     ``images``: uint8 (N, 28, 28) or (N, 28, 28, 1); the model's ImageType input
-    does the scaling to [0, 1] itself.
+    does the scaling to [0, 1] itself. Columns follow ``class_names`` (default:
+    the course's classes).
     """
     if not coreml_can_predict():
         raise CoreMLUnavailableError(
@@ -165,15 +166,15 @@ def run_coreml(mlmodel, images):
         )
     from PIL import Image
 
-    spec = mlmodel.get_spec()
-    input_name = spec.description.input[0].name
-    labels = list(spec.description.output[0].name for _ in [0])
-    probs_name = spec.description.predictedProbabilitiesName
-    images = np.asarray(images).reshape(-1, 28, 28)
+    from course_lib.data import CLASS_NAMES
+
+    class_names = list(class_names or CLASS_NAMES)
+    description = mlmodel.get_spec().description
+    input_name = description.input[0].name
+    images = np.asarray(images, dtype=np.uint8).reshape(-1, 28, 28)
     rows = []
     for image in images:
-        result = mlmodel.predict({input_name: Image.fromarray(image.astype(np.uint8), mode="L")})
-        probs = result[probs_name]
-        labels = list(spec.neuralNetworkClassifier.stringClassLabels.vector) or sorted(probs)
-        rows.append([probs[label] for label in labels])
+        result = mlmodel.predict({input_name: Image.fromarray(image, mode="L")})
+        probs = result[description.predictedProbabilitiesName]
+        rows.append([probs[name] for name in class_names])
     return np.asarray(rows, dtype=np.float32)
