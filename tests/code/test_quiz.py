@@ -1,0 +1,196 @@
+"""The quiz machinery: the bank's shape, hidden answers, checking, scoring and the widgets."""
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from course_lib import CourseInputError, quiz
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The answer key lives in the tests only (test_quiz_facts.py pins the same letters).
+ANSWER_KEY = {
+    "q01": "B", "q02": "C", "q03": "A", "q04": "D", "q05": "A",
+    "q06": "C", "q07": "B", "q08": "D", "q09": "B", "q10": "D",
+    "q11": "C", "q12": "B", "q13": "C", "q14": "A", "q15": "B",
+    "q16": "D", "q17": "C", "q18": "A", "q19": "D", "q20": "B",
+}
+# The syllabus's five practice questions, corrected, and where they are in the bank.
+SYLLABUS_PRACTICE = {"q09": "purpose of TFLite/Core ML", "q10": "conversion command",
+                     "q11": "what convert() returns", "q12": "convert on a .mlmodel",
+                     "q13": "Android and iOS"}
+
+
+def wrong_letter(question_id):
+    return next(l for l in quiz.question(question_id).letters if l != ANSWER_KEY[question_id])
+
+
+def plain(html_text):
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+# ---------------------------------------------------------------- the bank
+
+def test_bank_has_stable_ids_and_covers_every_lesson_and_level():
+    ids = [q.id for q in quiz.QUESTIONS]
+    assert ids == [f"q{i:02d}" for i in range(1, len(ids) + 1)] and len(ids) >= 10
+    assert list(ANSWER_KEY) == ids
+    assert {q.lesson for q in quiz.QUESTIONS} == set(quiz.LESSONS)
+    assert {q.level for q in quiz.QUESTIONS} == set(quiz.LEVELS)
+    for lesson in quiz.LESSONS:
+        assert len(quiz.questions(lesson=lesson)) >= 3, lesson
+    assert set(SYLLABUS_PRACTICE) <= set(ids)
+    for q in quiz.QUESTIONS:
+        assert q.letters == ("A", "B", "C", "D"), q.id
+        assert len({text for _, text in q.options}) == 4, q.id
+        assert q.prompt and q.hint and q.hint not in dict(q.options).values()
+
+
+def test_each_question_has_exactly_one_right_option_the_key():
+    for qid, letter in ANSWER_KEY.items():
+        assert [l for l in "ABCD" if quiz.is_correct(qid, l)] == [letter], qid
+
+
+def test_corrected_syllabus_questions_do_not_repeat_its_errors():
+    mlmodel = quiz.question("q12")
+    right = mlmodel.option(ANSWER_KEY["q12"])
+    assert "already Core ML" in right and "coremltools.models.MLModel" in right
+    assert "never takes a path" in mlmodel.option("A") and not quiz.is_correct("q12", "A")
+    both = quiz.question("q13").option(ANSWER_KEY["q13"])
+    assert "both Android and iOS" in both and "optional" in both
+
+
+def test_option_texts_are_sealed_one_line_and_not_in_the_source():
+    source = Path(quiz.__file__).read_text(encoding="utf-8")
+    for q in quiz.QUESTIONS:
+        texts = {l: quiz.reveal(q.id, l) for l in q.letters}
+        for letter, text in texts.items():
+            assert text and "\n" not in text and len(text) <= 200, (q.id, letter)
+            assert text not in source and text[:40] not in source, (q.id, letter)
+        digest, sealed = quiz._SEALED[q.id]
+        assert len({len(s) for s in sealed.values()}) == 1, f"{q.id}: texts leak their length"
+        assert len(digest) == 64
+
+
+def test_sealed_source_round_trips_and_depends_on_the_answer():
+    feedback = {l: quiz.reveal("q07", l) for l in "ABCD"}
+    entry = quiz.sealed_source("q07", ANSWER_KEY["q07"], feedback)
+    namespace = {}
+    exec("sealed = {\n" + entry + "\n}", namespace)
+    assert namespace["sealed"]["q07"][0] == quiz._SEALED["q07"][0]
+    assert quiz.seal("q07", "A", feedback)[0] != quiz._SEALED["q07"][0]
+    with pytest.raises(CourseInputError, match="exactly the letters"):
+        quiz.seal("q07", "A", {"A": "only one"})
+
+
+def test_notebook_source_reveals_no_answers():
+    notebook = json.loads((ROOT / "notebooks" / "05_quiz.ipynb").read_text(encoding="utf-8"))
+    assert notebook["metadata"]["kernelspec"]["name"] == "mobile-course"
+    source = "\n".join("".join(cell["source"]) for cell in notebook["cells"])
+    for banned in ("is_correct", "reveal", "_SEALED", "ANSWER_KEY", "seal("):
+        assert banned not in source
+    for q in quiz.QUESTIONS:
+        assert quiz.reveal(q.id, ANSWER_KEY[q.id])[:40] not in source
+    assert not re.search(r"\bq\d\d\b\W+[ABCD]\b", source), "no 'q07: B'-style key in the notebook"
+
+
+# ---------------------------------------------------------------- checking and scoring
+
+def test_check_gives_explanation_when_right_and_why_not_plus_hint_when_wrong():
+    session = quiz.Quiz()
+    right = session.check("q07", ANSWER_KEY["q07"])
+    assert right.correct and right.first_attempt and right.hint == ""
+    assert right.text.startswith("Correct. ") and "127" in right.text
+    wrong = quiz.Quiz().check("q07", "d")
+    assert not wrong.correct and wrong.answer == "D"
+    assert wrong.text.startswith("Not quite. ") and "Hint: " + quiz.question("q07").hint in wrong.text
+    assert wrong.explanation == quiz.reveal("q07", "D") and str(wrong) == wrong.text
+
+
+def test_only_first_answers_score_and_retries_are_marked():
+    session = quiz.Quiz()
+    assert str(session.score()) == f"Score: 0 / {len(quiz.QUESTIONS)}"
+    session.check("q01", ANSWER_KEY["q01"])
+    retry = session.check("q01", wrong_letter("q01"))
+    assert not retry.first_attempt and "Retry" in retry.text
+    session.check("q02", wrong_letter("q02"))
+    fixed = session.check("q02", ANSWER_KEY["q02"])
+    assert fixed.correct and not fixed.first_attempt
+    assert session.score() == quiz.Score(correct=1, answered=2, total=len(quiz.QUESTIONS))
+    assert session.attempts("q02") == (wrong_letter("q02"), "C")
+    report = session.report()
+    assert "q01" in report and "right first time" in report and "right at try 2" in report
+    session.reset()
+    assert session.score().answered == 0
+
+
+def test_a_quiz_on_a_subset_and_bad_input_are_handled():
+    session = quiz.Quiz(["q03", "q04"])
+    assert str(session.score()) == "Score: 0 / 2"
+    with pytest.raises(CourseInputError, match="not part of this quiz"):
+        session.check("q05", "A")
+    with pytest.raises(CourseInputError, match="q01..q20"):
+        quiz.check("q99", "A")
+    with pytest.raises(CourseInputError, match="options A, B, C, D; got 'E'"):
+        session.check("q03", "E")
+    with pytest.raises(CourseInputError, match="got None"):
+        session.check("q03", None)
+    assert session.score().answered == 0, "refused answers are not recorded"
+    with pytest.raises(CourseInputError, match="Unknown lesson"):
+        quiz.questions(lesson="06_extra")
+    assert [q.id for q in quiz.questions(lesson="02_pipeline_trace", level="hard")] == ["q07"]
+    assert quiz.question(" Q03 ").id == "q03"
+
+
+def test_module_level_check_and_score_share_one_quiz():
+    quiz.reset()
+    try:
+        assert quiz.check("q10", ANSWER_KEY["q10"]).correct
+        assert quiz.score().correct == 1 and quiz.score().answered == 1
+    finally:
+        quiz.reset()
+
+
+# ---------------------------------------------------------------- widgets
+
+def test_widget_blocks_check_answers_and_update_the_score_line():
+    import ipywidgets as widgets
+
+    ui = quiz.QuizWidget()
+    shown = ui.show("01_metrics")
+    blocks = [child for child in shown.children if "quiz-question" in child._dom_classes]
+    assert [b for b in blocks if "quiz-q01" in b._dom_classes]
+    assert len(blocks) == len(quiz.questions(lesson="01_metrics"))
+    prompt, options, button, feedback = ui.block("q01").children
+    assert isinstance(options, widgets.RadioButtons) and options.value is None
+    assert options.options[0][1] == "A" and options.options[0][0].startswith("A. ")
+    assert isinstance(button, widgets.Button) and button.description == "Check"
+    assert "quiz-feedback" in feedback._dom_classes and "quiz-score" in ui.score_line._dom_classes
+    assert plain(ui.score_line.value) == f"Score: 0 / {len(quiz.QUESTIONS)}"
+
+    button.click()                                   # nothing picked yet
+    assert plain(feedback.value).startswith("Pick an option")
+    options.value = wrong_letter("q01")
+    button.click()
+    assert plain(feedback.value).startswith("Not quite.") and "Hint:" in plain(feedback.value)
+    options.value = ANSWER_KEY["q01"]
+    button.click()
+    assert plain(feedback.value).startswith("Correct.")
+    assert plain(ui.score_line.value) == f"Score: 0 / {len(quiz.QUESTIONS)}", "retries do not score"
+
+    _, options, button, feedback = ui.block("q02").children
+    options.value = ANSWER_KEY["q02"]
+    button.click()
+    assert plain(ui.score_line.value) == f"Score: 1 / {len(quiz.QUESTIONS)}"
+    assert "Answered 2 of" in plain(ui.progress.value)
+    assert ui.block("q02") is ui.block("q02"), "one block per question, reused"
+
+
+def test_prompts_and_code_are_escaped_in_the_widgets():
+    ui = quiz.QuizWidget()
+    prompt_html = ui.block("q02").children[0].value
+    assert "actual \\ predicted" in prompt_html and "<pre>" in prompt_html
+    assert "<code>coremltools.convert('model.mlmodel')</code>" in ui.block("q12").children[0].value.replace("&#x27;", "'")
+    assert "<script" not in quiz._inline_html("<script>x</script>")

@@ -1,0 +1,360 @@
+"""Every quiz answer that states a fact about an API is checked here against the real API.
+
+One test per question: it first pins the question's right letter (so changing the
+answer breaks the test), then checks the facts that make that option right and the
+other options wrong, with the reference model or small real Keras models. No mocks.
+"""
+import gzip
+import platform
+
+import numpy as np
+import pytest
+
+from course_lib import convert, data, inspect, quiz, runtime
+from course_lib.evaluate import agreement, metrics_from_confusion, threshold_sweep
+from course_lib.quiet import import_tensorflow, quiet
+
+tf = import_tensorflow()
+
+# Questions about judgement or workflow, not about an API: nothing to call.
+CONCEPTUAL = {"q01", "q05", "q09"}
+
+
+def answer_is(question_id, letter):
+    assert quiz.is_correct(question_id, letter), f"{question_id}: the facts below support {letter}"
+
+
+def tiny_model():
+    """A small real Keras classifier with the course model's input and output."""
+    tf.keras.utils.set_random_seed(1)
+    inputs = tf.keras.Input((28, 28, 1), name="image")
+    x = tf.keras.layers.Conv2D(8, 3, activation="relu")(inputs)
+    x = tf.keras.layers.GlobalAveragePooling2D()(x)
+    outputs = tf.keras.layers.Dense(10, activation="softmax")(x)
+    return tf.keras.Model(inputs, outputs)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return tiny_model()
+
+
+@pytest.fixture(scope="module")
+def tiny_saved_model(tiny, tmp_path_factory):
+    path = tmp_path_factory.mktemp("saved") / "my_model"
+    with quiet():
+        tf.saved_model.save(tiny, str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def ct():
+    with quiet():
+        import coremltools
+    return coremltools
+
+
+def ct_convert(ct, model, **kwargs):
+    with quiet():
+        return ct.convert(model, convert_to="mlprogram", **kwargs)
+
+
+def tflite_convert(converter):
+    with quiet():
+        return converter.convert()
+
+
+def test_every_question_is_fact_checked_here_or_declared_conceptual():
+    from pathlib import Path
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    checked = {q.id for q in quiz.QUESTIONS if f"def test_{q.id}_" in source}
+    assert checked | CONCEPTUAL == {q.id for q in quiz.QUESTIONS}
+    assert not checked & CONCEPTUAL
+
+
+# ---------------------------------------------------------------- 01 metrics
+
+def test_q02_dog_precision_divides_by_the_column_and_recall_by_the_row():
+    answer_is("q02", "C")
+    cm = np.array([[45, 3, 2], [4, 40, 6], [1, 5, 44]])   # the matrix in the question
+    m = metrics_from_confusion(cm)
+    assert m.precision[1] == pytest.approx(40 / 48) and round(m.precision[1], 2) == 0.83
+    assert m.recall[1] == pytest.approx(40 / 50)
+    assert m.accuracy == pytest.approx(129 / 150) and round(m.accuracy, 2) == 0.86
+
+
+def test_q03_lowering_the_threshold_raises_recall_and_false_alarms(tflite_variants, splits, test_images):
+    answer_is("q03", "A")
+    dog = data.class_index("dog")
+    scores = runtime.run_tflite(tflite_variants["float32"], test_images)[:, dog]
+    sweep = threshold_sweep(scores, splits.test.labels == dog)
+    # thresholds ascend: going down the list (lowering it) recall and false alarms never fall
+    assert np.all(np.diff(sweep.recall) <= 0) and np.all(np.diff(sweep.false_alarms) <= 0)
+    low, high = sweep.at(0.05), sweep.at(0.95)
+    assert low["recall"] > high["recall"] and low["false_alarms"] > high["false_alarms"]
+    assert low["precision"] < high["precision"]
+
+
+def test_q04_duplicates_leak_into_the_test_set_unless_removed_first():
+    answer_is("q04", "D")
+    images, _ = data.load_raw()
+    assert data.duplicate_groups(images), "the raw data has byte-identical copies"
+
+    def leaked(splits):
+        train = {img.tobytes() for img in splits.train.images}
+        return sum(img.tobytes() in train for img in splits.test.images)
+
+    assert leaked(data.load_splits(deduplicate=False)) > 0
+    assert leaked(data.load_splits()) == 0
+
+
+# ---------------------------------------------------------------- 02 pipeline trace
+
+def test_q06_the_interpreter_does_no_preprocessing(tflite_variants, reference_model, splits):
+    answer_is("q06", "C")
+    from ai_edge_litert.interpreter import Interpreter
+
+    with quiet():
+        interpreter = Interpreter(model_content=tflite_variants["float32"])
+        interpreter.allocate_tensors()
+    detail = interpreter.get_input_details()[0]
+    assert list(detail["shape"]) == [1, 28, 28, 1] and detail["dtype"] == np.float32
+    with pytest.raises(ValueError):   # A: a camera frame is not resized for you
+        interpreter.set_tensor(detail["index"], np.zeros((1, 224, 224, 3), np.float32))
+    with pytest.raises(ValueError):   # B: uint8 pixels are not accepted ...
+        interpreter.set_tensor(detail["index"], np.zeros((1, 28, 28, 1), np.uint8))
+    layer_kinds = {type(layer).__name__ for layer in reference_model.layers}
+    assert not layer_kinds & {"Rescaling", "Normalization"}   # ... nor rescaled inside
+    train = splits.train.normalized()                          # D: trained on [0, 1]
+    assert train.dtype == np.float32 and train.min() == 0.0 and train.max() == 1.0
+
+
+def test_q07_int8_input_maps_white_to_127_and_black_to_minus_128(tflite_variants):
+    answer_is("q07", "B")
+    model = runtime.TFLiteModel(tflite_variants["int8"])
+    scale, zero_point = model.input["quantization"]
+    assert model.input["dtype"] == np.int8
+    assert scale == pytest.approx(1 / 255, rel=1e-4) and zero_point == -128
+    white, black = np.ones((1, 28, 28, 1), np.float32), np.zeros((1, 28, 28, 1), np.float32)
+    assert np.all(model.prepare(white) == 127) and np.all(model.prepare(black) == -128)
+
+
+def test_q08_int8_output_is_dequantized_softmax_probabilities(tflite_variants, test_images):
+    answer_is("q08", "D")
+    model = runtime.TFLiteModel(tflite_variants["int8"])
+    scale, zero_point = model.output["quantization"]
+    assert model.output["dtype"] == np.int8
+    assert scale == pytest.approx(1 / 256) and zero_point == -128
+    assert "SOFTMAX" in inspect.inspect_tflite(tflite_variants["int8"]).op_names   # A
+    raw = model.invoke_raw(model.prepare(test_images[:200]))
+    probs = scale * (raw.astype(np.float32) - zero_point)
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=0.05) and probs.min() >= 0
+    assert np.array_equal(raw.argmax(axis=1), probs.argmax(axis=1))
+    assert (raw < 0).any()                      # B, C: raw values are not probabilities
+    assert np.allclose(probs, model.predict(test_images[:200]))
+
+
+# ---------------------------------------------------------------- 03 conversion
+
+def test_q10_only_the_converter_object_exists():
+    answer_is("q10", "D")
+    assert not hasattr(tf, "convert_to_tflite")
+    assert not hasattr(tf.saved_model, "convert_to_tflite")
+    assert not hasattr(tf.lite, "convert")
+    assert hasattr(tf.lite.TFLiteConverter, "from_saved_model")
+    assert hasattr(tf.lite.TFLiteConverter, "from_keras_model")
+
+
+def test_q11_convert_returns_flatbuffer_bytes_and_writes_no_file(tiny_saved_model, tmp_path, monkeypatch):
+    answer_is("q11", "C")
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tiny_saved_model.rglob("*"))
+    converter = tf.lite.TFLiteConverter.from_saved_model(str(tiny_saved_model))
+    tflite_model = tflite_convert(converter)
+    assert type(tflite_model) is bytes and tflite_model[4:8] == b"TFL3"
+    assert not list(tmp_path.rglob("*.tflite")) and not list(tiny_saved_model.rglob("*.tflite"))
+    assert sorted(p.name for p in tiny_saved_model.rglob("*")) == before
+    (tmp_path / "model.tflite").write_bytes(tflite_model)
+    assert runtime.TFLiteModel(tmp_path / "model.tflite").input_shape == (28, 28, 1)
+
+
+@pytest.fixture(scope="module")
+def coreml_from_path(ct, tiny_saved_model):
+    """coremltools.convert given a SavedModel folder's path (no inputs, no labels)."""
+    return ct_convert(ct, str(tiny_saved_model))
+
+
+def test_q12_convert_takes_a_savedmodel_path_but_a_mlmodel_is_loaded_not_converted(
+        ct, tiny, coreml_from_path, tflite_variants, tmp_path):
+    answer_is("q12", "B")
+    assert ct.converters.convert is ct.convert
+    from_path = coreml_from_path                                 # A is wrong: paths work
+    assert isinstance(from_path, ct.models.MLModel)
+
+    with quiet():
+        nn = ct.convert(tiny, convert_to="neuralnetwork")
+    mlmodel_path = tmp_path / "model.mlmodel"
+    nn.save(str(mlmodel_path))
+    with pytest.raises(ValueError, match="source framework"):
+        with quiet():
+            ct.convert(str(mlmodel_path))
+    tflite_path = tmp_path / "model.tflite"                      # C: no .tflite source either
+    tflite_path.write_bytes(tflite_variants["float32"])
+    with pytest.raises(ValueError, match="source framework"):
+        with quiet():
+            ct.convert(str(tflite_path))
+    with quiet():                                                # B, D: MLModel opens both
+        loaded = ct.models.MLModel(str(mlmodel_path))
+        from_path.save(str(tmp_path / "model.mlpackage"))
+        package = ct.models.MLModel(str(tmp_path / "model.mlpackage"))
+    assert inspect.inspect_coreml(loaded).model_type == "neuralnetwork"
+    assert inspect.inspect_coreml(package).model_type == "mlprogram"
+
+
+@pytest.fixture(scope="module")
+def coreml_float16(reference_model):
+    return convert.to_coreml(reference_model, "float16")
+
+
+def test_q13_one_model_converts_to_both_formats_and_core_ml_needs_apple(
+        tflite_variants, coreml_float16):
+    answer_is("q13", "C")
+    assert tflite_variants["float32"][4:8] == b"TFL3"            # the same Keras model ...
+    assert inspect.inspect_coreml(coreml_float16).model_type == "mlprogram"   # ... both ways
+    if platform.system() == "Darwin":
+        pytest.skip("Core ML predicts on macOS; the Apple-only check needs another OS")
+    assert not runtime.coreml_can_predict()
+    with pytest.raises(Exception, match="only supported on macOS"):
+        with quiet():
+            coreml_float16.predict({"image": np.zeros((1, 28, 28, 1), np.float32)})
+    # (LiteRT's iOS support is documented, not callable from Python: not testable here.)
+
+
+def test_q14_image_input_needs_imagetype_with_scale_and_labels_need_classifier_config(
+        ct, tiny, coreml_from_path):
+    answer_is("q14", "A")
+    labels = list(data.CLASS_NAMES)
+    image = dict(shape=(1, 28, 28, 1), color_layout=ct.colorlayout.GRAYSCALE)   # as in the options
+
+    right = inspect.inspect_coreml(ct_convert(ct, tiny, inputs=[ct.ImageType(scale=1 / 255, **image)],
+                                              classifier_config=ct.ClassifierConfig(labels)))
+    assert right.has_image_input and right.inputs[0]["details"] == "28x28 GRAYSCALE"
+    assert right.class_labels == labels
+
+    # B and D: a TensorType input is a multi-array, and class labels do not change that
+    tensor = inspect.inspect_coreml(ct_convert(ct, tiny, inputs=[ct.TensorType(shape=(1, 28, 28, 1))],
+                                               classifier_config=ct.ClassifierConfig(labels)))
+    assert tensor.inputs[0]["kind"] == "multiArray" and tensor.class_labels == labels
+
+    assert ct.ImageType(**image).scale == 1.0                                   # C: no /255 ...
+    assert inspect.inspect_coreml(coreml_from_path).class_labels == []          # ... no labels
+
+
+# ---------------------------------------------------------------- 04 optimization
+
+def test_q15_optimize_default_alone_is_dynamic_range(tflite_variants):
+    answer_is("q15", "B")
+    dynamic = inspect.inspect_tflite(tflite_variants["dynamic_range"])
+    assert dynamic.inputs[0].dtype == "float32" and dynamic.outputs[0].dtype == "float32"
+    assert "int8" in dynamic.weight_dtypes and "float16" not in dynamic.weight_dtypes
+    assert "CONV_2D" in dynamic.float_ops and not dynamic.fully_integer
+    assert dynamic.size_bytes <= 0.35 * len(tflite_variants["float32"])
+
+
+def test_q16_float16_halves_the_weights_and_keeps_float32_io(tflite_variants, test_images, tiny):
+    answer_is("q16", "D")
+    fp16 = inspect.inspect_tflite(tflite_variants["float16"])
+    assert 0.4 < fp16.size_bytes / len(tflite_variants["float32"]) < 0.6
+    assert "float16" in fp16.weight_dtypes and "int8" not in fp16.weight_dtypes
+    assert "DEQUANTIZE" in fp16.op_names and "CONV_2D" in fp16.float_ops
+    assert fp16.inputs[0].dtype == "float32" and fp16.outputs[0].dtype == "float32"
+    probs16 = runtime.run_tflite(tflite_variants["float16"], test_images)
+    assert agreement(probs16, runtime.run_tflite(tflite_variants["float32"], test_images)) >= 0.99
+    converter = tf.lite.TFLiteConverter.from_keras_model(tiny)   # C: no calibration data needed
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.target_spec.supported_types = [tf.float16]
+    assert "float16" in inspect.inspect_tflite(tflite_convert(converter)).weight_dtypes
+
+
+def test_q17_full_integer_needs_calibration_and_int8_interface_types(tflite_variants, tiny, splits):
+    answer_is("q17", "C")
+    int8 = inspect.inspect_tflite(tflite_variants["int8"])      # the recipe of option C
+    assert int8.fully_integer and [t.dtype for t in int8.inputs + int8.outputs] == ["int8", "int8"]
+    assert not inspect.inspect_tflite(tflite_variants["dynamic_range"]).fully_integer   # A
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(tiny)                          # B
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.inference_input_type = converter.inference_output_type = tf.int8
+    with pytest.raises(ValueError, match="must be tf.float32"):
+        tflite_convert(converter)
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(tiny)                          # D
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = convert.representative_dataset(splits.train.normalized(), 20)
+    calibrated = inspect.inspect_tflite(tflite_convert(converter))
+    assert calibrated.inputs[0].dtype == "float32" and calibrated.outputs[0].dtype == "float32"
+    assert {"QUANTIZE", "DEQUANTIZE"} <= set(calibrated.op_names)
+    assert "CONV_2D" not in calibrated.float_ops
+
+
+def test_q18_pruned_zeros_do_not_shrink_a_dense_tflite_but_compress(splits):
+    answer_is("q18", "A")
+    import tensorflow_model_optimization as tfmot
+
+    sparsity = tfmot.sparsity.keras
+    tf.keras.utils.set_random_seed(2)
+    inputs = tf.keras.Input((28, 28, 1))   # a small real model whose file is mostly weights
+    hidden = tf.keras.layers.Dense(128, activation="relu")(tf.keras.layers.Flatten()(inputs))
+    model = tf.keras.Model(inputs, tf.keras.layers.Dense(10, activation="softmax")(hidden))
+    dense = convert.to_tflite(model)
+    with quiet():
+        schedule = sparsity.ConstantSparsity(0.5, begin_step=0, frequency=1)
+        pruned = sparsity.prune_low_magnitude(model, pruning_schedule=schedule)
+        pruned.compile(optimizer=tf.keras.optimizers.SGD(0.0), loss="sparse_categorical_crossentropy")
+        pruned.fit(splits.train.normalized()[:32], splits.train.labels[:32], epochs=1, batch_size=32,
+                   verbose=0, callbacks=[sparsity.UpdatePruningStep()])
+        stripped = sparsity.strip_pruning(pruned)
+    assert not any("Prune" in type(layer).__name__ for layer in stripped.layers)        # C, D
+    kernel = stripped.layers[2].kernel.numpy()
+    assert np.mean(kernel == 0) == pytest.approx(0.5, abs=0.01)
+
+    pruned_bytes = convert.to_tflite(stripped)
+    assert abs(len(pruned_bytes) - len(dense)) < 0.01 * len(dense)                      # not halved
+    assert len(gzip.compress(pruned_bytes)) < 0.8 * len(gzip.compress(dense))            # compresses
+
+
+def test_q19_qat_wraps_the_model_and_its_ranges_replace_calibration(tiny, tflite_variants):
+    answer_is("q19", "D")
+    import tensorflow_model_optimization as tfmot
+
+    with quiet():
+        qat = tfmot.quantization.keras.quantize_model(tiny)
+    kinds = {type(layer).__name__ for layer in qat.layers}
+    assert {"QuantizeLayer", "QuantizeWrapperV2"} <= kinds
+    converter = tf.lite.TFLiteConverter.from_keras_model(qat)   # no representative dataset
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    report = inspect.inspect_tflite(tflite_convert(converter))
+    assert "int8" in report.weight_dtypes and "CONV_2D" not in report.float_ops
+    assert not inspect.inspect_tflite(tflite_variants["float16"]).fully_integer          # C
+
+
+def test_q20_core_ml_weight_compression_shrinks_weights_only(ct, coreml_float16, tmp_path):
+    answer_is("q20", "B")
+    import coremltools.optimize.coreml as cto
+
+    saved = convert.save_coreml(coreml_float16, tmp_path / "float16.mlpackage")
+    with quiet():
+        loaded = ct.models.MLModel(str(saved))                  # C: works on a saved package
+        linear = cto.linear_quantize_weights(
+            loaded, cto.OptimizationConfig(cto.OpLinearQuantizerConfig(mode="linear_symmetric")))
+        palette = cto.palettize_weights(
+            loaded, cto.OptimizationConfig(cto.OpPalettizerConfig(mode="kmeans", nbits=4)))
+    reports = {name: inspect.inspect_coreml(convert.save_coreml(m, tmp_path / f"{name}.mlpackage"))
+               for name, m in (("linear8", linear), ("palette4", palette))}
+    reports["float16"] = inspect.inspect_coreml(saved)
+    assert reports["palette4"].size_bytes < reports["linear8"].size_bytes < reports["float16"].size_bytes
+    assert reports["linear8"].weight_compression.get("linear_quantized", 0) > 0
+    assert reports["palette4"].weight_compression.get("palettized", 0) > 0
+    for report in reports.values():                             # A: the image input stays
+        assert report.has_image_input and report.inputs[0]["details"] == "28x28 GRAYSCALE"
