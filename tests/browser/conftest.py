@@ -58,6 +58,7 @@ def lab(course_copy, tmp_path_factory):
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     (state / "exchange").mkdir()
+    _write_lab_settings(state / "settings")
     server = subprocess.Popen(cmd, cwd=course_copy, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -79,6 +80,22 @@ def lab(course_copy, tmp_path_factory):
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()
+
+
+def _write_lab_settings(folder):
+    """Render every cell (no virtual scrolling, so off-screen widgets exist in the page)
+    and do not pop up the news prompt over the notebook."""
+    import json
+
+    settings = {
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+            {"fetchNews": "false", "checkForUpdates": False},
+    }
+    for name, values in settings.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
 
 
 @pytest.fixture(scope="session")
@@ -125,16 +142,14 @@ class LabPage:
         self.wait_idle(timeout_s)
 
     def wait_idle(self, timeout_s=240):
-        """Wait until no cell is queued or running ("[*]") and the kernel is idle."""
-        deadline = time.time() + timeout_s
-        time.sleep(1)
-        while time.time() < deadline:
-            busy = self.page.locator(".jp-InputPrompt", has_text="[*]").count()
-            idle = self.page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count()
-            if not busy and idle:
-                return
-            time.sleep(1)
-        raise AssertionError(f"notebook still running after {timeout_s} s")
+        """Wait until every code cell has run (its prompt shows "[n]:") and the kernel is idle."""
+        self.page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                const done = prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.innerText));
+                const idle = document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+                return done && idle !== null;
+            }""", timeout=timeout_s * 1000, polling=500)
 
     def error_outputs(self):
         return self.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
@@ -145,5 +160,16 @@ def lab_page(lab, browser, request):
     base, token = lab
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    yield LabPage(page, base, token, request.node.name.removeprefix("test_"))
+    lab_page = LabPage(page, base, token, request.node.name.removeprefix("test_"))
+    yield lab_page
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        lab_page.shot("FAILED")
     context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
