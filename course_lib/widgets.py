@@ -1,0 +1,122 @@
+"""Interactive widgets for the lessons (ipywidgets + matplotlib).
+
+``ThresholdDashboard``: a one-class detector ("is it a dog?") built on a classifier's
+score for that class. A slider sets the decision threshold; a text line shows
+precision, recall, false alarms and missed positives at that threshold, and a figure
+shows where the threshold cuts the two score distributions and where that puts the
+detector on its precision-recall curve.
+
+The numbers come from ``course_lib.evaluate.threshold_sweep``; this module only draws.
+"""
+import numpy as np
+
+from course_lib import evaluate
+from course_lib.errors import CourseInputError
+
+
+
+def detector_summary(row, positive_name="dog"):
+    """One stable line of text for a ``ThresholdSweep.at()`` row, e.g.
+    "precision 0.912 · recall 0.880 · false alarms 8 · missed dogs 12"."""
+    return (f"precision {row['precision']:.3f} · recall {row['recall']:.3f} · "
+            f"false alarms {int(row['false_alarms'])} · missed {positive_name}s {int(row['missed'])}")
+
+
+class ThresholdDashboard:
+    """Threshold slider + live precision/recall text + score histogram and PR curve.
+
+    scores: the detector's score per image (e.g. P(dog)); is_positive: bool per image.
+    Display it as the last expression of a cell (or ``display(dashboard)``).
+    """
+
+    def __init__(self, scores, is_positive, positive_name="dog", threshold=0.5, step=0.01):
+        import ipywidgets
+
+        self.scores = np.asarray(scores, dtype=np.float64)
+        self.is_positive = np.asarray(is_positive, dtype=bool)
+        self.positive_name = positive_name
+        # threshold_sweep checks shapes; we also need both kinds of example to draw anything.
+        # The curve covers the slider's range, so the plot zooms in on the reachable points.
+        self.curve = evaluate.threshold_sweep(self.scores, self.is_positive,
+                                              np.linspace(step, 1 - step, 1001))
+        if self.is_positive.all() or not self.is_positive.any():
+            raise CourseInputError("A detector needs both positive and negative examples; "
+                                   f"got {int(self.is_positive.sum())} positives of {len(self.is_positive)}.")
+        if not step <= threshold <= 1 - step:
+            raise CourseInputError(f"threshold must lie between {step} and {1 - step}; got {threshold}.")
+        self.slider = ipywidgets.FloatSlider(
+            value=threshold, min=step, max=1 - step, step=step, description="threshold",
+            readout_format=".2f", continuous_update=False,
+            layout=ipywidgets.Layout(width="420px"))
+        self.text = ipywidgets.Label(style={"font_family": "monospace"})
+        self.output = ipywidgets.Output()
+        self.widget = ipywidgets.VBox([self.slider, self.text, self.output])
+        self.row = None
+        self.drawn_threshold = None
+        self.slider.observe(self._on_change, names="value")
+        self.update(threshold)
+
+    def at(self, threshold):
+        """The detector at exactly this threshold: precision, recall, counts (a dict)."""
+        return evaluate.threshold_sweep(self.scores, self.is_positive, [threshold]).at(threshold)
+
+    def summary(self, threshold=None):
+        threshold = self.slider.value if threshold is None else threshold
+        return detector_summary(self.at(threshold), self.positive_name)
+
+    def update(self, threshold):
+        """Recompute the numbers for ``threshold``, refresh the text and redraw the figure."""
+        self.row = self.at(threshold)
+        self.text.value = detector_summary(self.row, self.positive_name)
+        self._draw(threshold)
+
+    def _on_change(self, change):
+        self.update(change["new"])
+
+    def _draw(self, threshold):
+        import matplotlib.pyplot as plt
+        from IPython import get_ipython
+        from IPython.display import display
+
+        with self.output:
+            self.output.clear_output(wait=True)
+            fig = self.figure(threshold)
+            if get_ipython() is not None:  # in a kernel: show it in the Output widget
+                display(fig)
+            plt.close(fig)
+        self.drawn_threshold = threshold
+
+    def figure(self, threshold):
+        """The two panels for one threshold, as a new matplotlib Figure."""
+        import matplotlib.pyplot as plt
+
+        row = self.at(threshold)
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+        bins = np.linspace(0, 1, 41)
+        left.hist(self.scores[~self.is_positive], bins=bins, alpha=0.6,
+                  label=f"not {self.positive_name}")
+        left.hist(self.scores[self.is_positive], bins=bins, alpha=0.6, label=self.positive_name)
+        left.axvline(threshold, color="black", linestyle="--", label=f"threshold {threshold:.2f}")
+        left.set_yscale("log")
+        left.set_xlabel(f"score P({self.positive_name})")
+        left.set_ylabel("images (log scale)")
+        left.set_title(f"Right of the line, the app says \"{self.positive_name}\"")
+        left.legend(fontsize=8, loc="upper center")
+
+        right.plot(self.curve.recall, self.curve.precision, color="tab:blue", label="all thresholds")
+        right.plot([row["recall"]], [row["precision"]], "o", color="tab:red", markersize=9,
+                   label=f"threshold {threshold:.2f}")
+        right.set_xlabel(f"recall (share of {self.positive_name}s found)")
+        right.set_ylabel("precision (share of alerts that are right)")
+        right.set_xlim(max(0.0, float(self.curve.recall.min()) - 0.02), 1.01)
+        right.set_ylim(max(0.0, float(self.curve.precision.min()) - 0.02), 1.01)
+        right.set_title(f"Precision-recall curve, thresholds {self.slider.min:.2f}–{self.slider.max:.2f}")
+        right.grid(alpha=0.3)
+        right.legend(fontsize=8, loc="lower left")
+        fig.tight_layout()
+        return fig
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
