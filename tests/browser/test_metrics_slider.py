@@ -1,0 +1,42 @@
+"""A student runs the metrics lesson in JupyterLab and moves the threshold slider:
+precision, recall and the counts change, and the plot is drawn again."""
+import re
+import time
+
+PATTERN = re.compile(r"precision ([\d.]+) · recall ([\d.]+) · false alarms (\d+) · missed dogs (\d+)")
+
+
+def test_threshold_slider_updates_metrics_and_plot(lab_page):
+    lab_page.open_notebook("notebooks/01_metrics.ipynb")
+    lab_page.run_all(timeout_s=240)
+    page = lab_page.page
+    slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="threshold")).first
+    slider.scroll_into_view_if_needed()
+    dashboard = page.locator(".jp-OutputArea-output", has=slider).first
+    readout = dashboard.locator(".widget-label", has_text="precision").first
+    before_text = readout.inner_text()
+    before = PATTERN.search(before_text)
+    assert before, f"unexpected dashboard text: {before_text!r}"
+    plot = dashboard.locator("img").first
+    before_plot = plot.get_attribute("src")
+    lab_page.shot("before")
+
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    for _ in range(8):
+        handle.press("ArrowRight")
+    page.wait_for_function(
+        "([el, old]) => el.innerText !== old", arg=[readout.element_handle(), before_text], timeout=20_000)
+    after = PATTERN.search(readout.inner_text())
+    assert after
+    # A higher threshold: no more false alarms than before, no fewer missed dogs.
+    assert int(after.group(3)) <= int(before.group(3))
+    assert int(after.group(4)) >= int(before.group(4))
+    assert after.groups() != before.groups()
+    # The figure is drawn anew (a new image element), not merely kept.
+    deadline = time.time() + 20
+    while dashboard.locator("img").first.get_attribute("src") == before_plot:
+        assert time.time() < deadline, "the plot was not redrawn after the slider moved"
+        time.sleep(0.5)
+    lab_page.shot("after")
+    assert lab_page.error_outputs() == []
