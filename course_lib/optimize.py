@@ -1,0 +1,234 @@
+"""Stage 3b: measuring what optimization did to a model.
+
+The lessons call the optimization APIs themselves (TFLiteConverter settings,
+tensorflow-model-optimization, coremltools.optimize.coreml); this module holds
+the measurements around them: compressed (download) sizes, how many weights are
+zero, how far compressed Core ML weights moved, and one table of every variant.
+"""
+import collections
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from course_lib.errors import CourseInputError
+from course_lib.quiet import quiet
+from course_lib.runtime import read_tflite_bytes
+
+
+# ------------------------------------------------------------------ sizes
+
+def _as_bytes_or_path(model):
+    if isinstance(model, (bytes, bytearray, memoryview)):
+        return bytes(model)
+    if isinstance(model, (str, Path)):
+        path = Path(model)
+        if not path.exists():
+            raise CourseInputError(f"{str(path)!r} does not exist.")
+        return path
+    raise CourseInputError(f"Expected model bytes or a file/folder path; got {type(model).__name__}.")
+
+
+def gzip_size(model):
+    """Bytes after gzip -9 of .tflite bytes or of one file."""
+    data = _as_bytes_or_path(model)
+    if isinstance(data, Path):
+        if not data.is_file():
+            raise CourseInputError(f"gzip compresses one file; {data} is a folder (use zip_size).")
+        data = data.read_bytes()
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def zip_size(model):
+    """Bytes of a deflate .zip of model bytes, a file, or a folder such as a .mlpackage.
+
+    App packages (.apk, .aab, .ipa) are zip archives, so this is close to what a
+    model adds to an app download.
+    """
+    data = _as_bytes_or_path(model)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        if isinstance(data, bytes):
+            archive.writestr("model.tflite", data)
+        elif data.is_file():
+            archive.write(data, data.name)
+        else:
+            for file in sorted(p for p in data.rglob("*") if p.is_file()):
+                archive.write(file, str(file.relative_to(data.parent)))
+    return len(buffer.getvalue())
+
+
+# ------------------------------------------------------------------ sparsity
+
+def weight_sparsity(model):
+    """Share of exactly-zero values in the kernels of a Keras model.
+
+    Returns (overall share, {layer name: share}) over the layers that have a
+    kernel (Conv2D, DepthwiseConv2D, Dense); biases and BatchNorm are left out.
+    """
+    per_layer, zeros, total = {}, 0, 0
+    for layer in model.layers:
+        kernel = getattr(layer, "depthwise_kernel", None)
+        if kernel is None:
+            kernel = getattr(layer, "kernel", None)
+        if kernel is None:
+            continue
+        values = np.asarray(kernel.numpy())
+        per_layer[layer.name] = float(np.mean(values == 0))
+        zeros += int(np.sum(values == 0))
+        total += values.size
+    if not total:
+        raise CourseInputError("This model has no layers with kernels (Conv2D, DepthwiseConv2D, Dense).")
+    return zeros / total, per_layer
+
+
+_TFLITE_NUMPY = {0: np.float32, 1: np.float16, 9: np.int8, 3: np.uint8}
+
+
+def tflite_zero_fraction(model, min_elements=1024):
+    """Share of zeros among the weight values stored in a .tflite file.
+
+    Counts the constant tensors (float32, float16, int8, uint8) with at least
+    ``min_elements`` values, i.e. the kernels, not biases or shapes.
+    """
+    from tensorflow.lite.python import schema_py_generated as schema
+
+    buf = read_tflite_bytes(model)
+    root = schema.Model.GetRootAs(buf, 0)
+    graph = root.Subgraphs(0)
+    zeros = total = 0
+    for i in range(graph.TensorsLength()):
+        tensor = graph.Tensors(i)
+        dtype = _TFLITE_NUMPY.get(tensor.Type())
+        buffer = root.Buffers(tensor.Buffer()) if tensor.Buffer() > 0 else None
+        if dtype is None or buffer is None or buffer.DataLength() == 0:
+            continue
+        values = np.frombuffer(buffer.DataAsNumpy().tobytes(), dtype=dtype)
+        if values.size < min_elements:
+            continue
+        zero_point = 0
+        quantization = tensor.Quantization()
+        if quantization is not None and quantization.ZeroPointLength() == 1:
+            zero_point = int(quantization.ZeroPoint(0))
+        zeros += int(np.sum(values == zero_point))
+        total += values.size
+    return zeros / total if total else 0.0
+
+
+# ------------------------------------------------------------------ runtime
+
+def delegate_partitions(model):
+    """How LiteRT splits a .tflite graph between the XNNPACK delegate and its own kernels.
+
+    Returns {"ops": ops in the model, "delegate_partitions": pieces handed to
+    XNNPACK}. One partition means the whole graph runs inside XNNPACK; more mean
+    the graph is cut and execution hands over between XNNPACK and built-in kernels.
+    """
+    from ai_edge_litert.interpreter import Interpreter
+
+    with quiet():
+        interpreter = Interpreter(model_content=read_tflite_bytes(model), num_threads=1)
+        interpreter.allocate_tensors()
+    names = collections.Counter(op["op_name"] for op in interpreter._get_ops_details())
+    partitions = names.pop("DELEGATE", 0)
+    return {"ops": sum(names.values()), "delegate_partitions": partitions}
+
+
+# ------------------------------------------------------------------ Core ML weights
+
+def coreml_weights(mlmodel, min_rank=2):
+    """The weight tensors of an mlprogram, in program order, as float32 arrays.
+
+    Compressed weights (palettized, linearly quantized, sparse) are decompressed
+    to the values the device computes with. Works on Linux: it reads the MIL
+    program, it does not run the model.
+    """
+    program = getattr(mlmodel, "_mil_program", None)
+    if program is None:
+        raise CourseInputError(
+            "This MLModel carries no MIL program (it was loaded from disk). Pass the model "
+            "returned by coremltools.convert or by a coremltools.optimize.coreml function."
+        )
+    weights = {}
+    for op in program.functions["main"].operations:
+        if op.op_type == "const":
+            consumers = op.outputs[0].child_ops
+            if consumers and all(c.op_type.startswith("constexpr_") for c in consumers):
+                continue  # the stored parts of a compressed weight (indices, palette, scales)
+            value = op.outputs[0].val
+        elif op.op_type.startswith("constexpr_"):
+            value = op.materialized_val_inference()
+        else:
+            continue
+        if value is not None and np.ndim(value) >= min_rank:
+            weights[op.outputs[0].name] = np.asarray(value, dtype=np.float32)
+    return weights
+
+
+def coreml_weight_error(reference, compressed):
+    """Relative error ||W' - W|| / ||W|| over all weights of two versions of one mlprogram.
+
+    ``reference`` is the uncompressed model, ``compressed`` the output of a
+    coremltools.optimize.coreml function applied to it. Weights are paired in
+    program order (compression renames them) and must have matching shapes.
+    """
+    ref, comp = list(coreml_weights(reference).values()), list(coreml_weights(compressed).values())
+    if len(ref) != len(comp) or any(a.shape != b.shape for a, b in zip(ref, comp)):
+        raise CourseInputError(
+            "These two models do not have the same weights: pass an mlprogram and a "
+            "compressed version of that same mlprogram."
+        )
+    diff = sum(float(np.sum((a - b) ** 2)) for a, b in zip(ref, comp))
+    norm = sum(float(np.sum(a ** 2)) for a in ref)
+    return float(np.sqrt(diff / norm))
+
+
+# ------------------------------------------------------------------ trade-offs
+
+def pareto_names(rows, minimize=("size_bytes",), maximize=("accuracy",)):
+    """Names of the rows that no other row beats on every objective at once.
+
+    rows: dicts with "name" and the objective keys; rows missing one of them are
+    skipped. A row is dominated when another is at least as good on every
+    objective and strictly better on one (smaller for ``minimize``, larger for
+    ``maximize``). With latency among the objectives, a slow-but-small variant
+    and a fast-but-larger one can both be on the front.
+    """
+    keys = tuple(minimize) + tuple(maximize)
+    usable = [r for r in rows if all(r.get(k) is not None for k in keys)]
+    # turn every objective into "smaller is better"
+    points = [tuple(r[k] for k in minimize) + tuple(-r[k] for k in maximize) for r in usable]
+
+    def dominates(a, b):
+        return all(x <= y for x, y in zip(a, b)) and any(x < y for x, y in zip(a, b))
+
+    return [r["name"] for r, p in zip(usable, points) if not any(dominates(q, p) for q in points)]
+
+
+# ------------------------------------------------------------------ the table
+
+COLUMNS = (("name", "variant", "<24", "s"), ("size_bytes", "size KB", ">9", ".1f"),
+           ("zip_bytes", "zip KB", ">8", ".1f"), ("accuracy", "accuracy", ">9", ".4f"),
+           ("latency_ratio_vs_float32", "latency", ">8", ".2f"))
+
+
+def table(rows):
+    """A text table of variants: name, size, zipped size, accuracy, latency vs float32.
+
+    rows: dicts with the keys of COLUMNS; a missing or None value prints as n/a.
+    Sizes are given in bytes and shown in KB (1 KB = 1024 bytes).
+    """
+    def cell(row, key, align, spec):
+        value = row.get(key)
+        if value is None:
+            return format("n/a", align)
+        if key.endswith("_bytes"):
+            value = value / 1024
+        return format(format(value, spec), align)
+
+    lines = ["".join(format(title, align) for _, title, align, _ in COLUMNS)]
+    for row in rows:
+        lines.append("".join(cell(row, key, align, spec) for key, _, align, spec in COLUMNS))
+    return "\n".join(lines)
