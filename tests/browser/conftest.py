@@ -141,15 +141,17 @@ class LabPage:
         self.page.click("li >> text=Run All Cells")
         self.wait_idle(timeout_s)
 
-    def wait_idle(self, timeout_s=240):
-        """Wait until every code cell has run (its prompt shows "[n]:") and the kernel is idle."""
+    def wait_idle(self, timeout_s=240, every_cell=True):
+        """Wait until the kernel is idle and nothing is queued ("[*]"); with ``every_cell``,
+        also until every code cell has run (its prompt shows "[n]:")."""
         self.page.wait_for_function(
-            """() => {
+            """(everyCell) => {
                 const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-                const done = prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.innerText));
+                const done = prompts.length > 0 && !prompts.some(p => p.innerText.includes('[*]')) &&
+                    (!everyCell || prompts.every(p => /\\[\\d+\\]/.test(p.innerText)));
                 const idle = document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
                 return done && idle !== null;
-            }""", timeout=timeout_s * 1000, polling=500)
+            }""", arg=every_cell, timeout=timeout_s * 1000, polling=500)
 
     def error_outputs(self):
         return self.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
