@@ -3,9 +3,16 @@
 solutions/<assignment>/  instructor sources (nbgrader's source folder)
 exercises/<assignment>/  student versions, generated: never edit by hand (release folder)
 submitted/, autograded/, feedback/  made by nbgrader while grading (not committed)
+
+Run nbgrader from the course folder with the venv's bin folder on PATH
+(`source .venv/bin/activate`): nbgrader runs the `alembic` executable of its
+environment to open the gradebook.
 """
 import os
 from pathlib import Path
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 ROOT = Path(__file__).resolve().parent
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
@@ -17,7 +24,19 @@ c.CourseDirectory.release_directory = "exercises"
 # sqlite by default; set NBGRADER_DB_URL (e.g. postgresql://...) for a shared gradebook.
 c.CourseDirectory.db_url = os.environ.get("NBGRADER_DB_URL", f"sqlite:///{ROOT / 'gradebook.db'}")
 
-# Conversions take seconds: allow a cell 120 s (nbgrader's default is 30 s).
+# A whole notebook grades in under 30 s here, its slowest cell (a conversion) in about
+# 10 s; 120 s per cell leaves room for a heavily loaded machine (nbgrader's default: 30 s).
 c.Execute.timeout = 120
 c.Execute.kernel_name = "mobile-course"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# IgnorePattern stays disabled: autograde then scores exactly as `nbgrader validate` and
+# course_lib.selfcheck do. The checks keep library noise off stderr themselves.
+c.IgnorePattern.enabled = False
+
+# A test cell a student deleted is put back from the gradebook and run, instead of the
+# submission being flagged "needs manual grade" for good. (nbgrader inserts it after the
+# previous grade or answer cell, so in the sources every test cell follows one of those.)
+c.OverwriteCells.add_missing_cells = True
+
+# Returned feedback shows each test cell's PASS/FAIL lines but not the hidden tests' source.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -1,0 +1,94 @@
+"""Grade every assignment once per test session, with real nbgrader.
+
+For each assignment, a temporary course folder gets the solution notebook, generates
+the student version (`nbgrader generate_assignment`), receives the submissions of
+submissions.py (solution, unanswered, wrong-in-one-way) and grades them all in ONE
+`nbgrader autograde` call. The assignments are graded two at a time: each has its own
+course folder and sqlite gradebook, so no gradebook is written concurrently.
+Set GRADING_TEST_WORKERS=1 to grade one assignment at a time.
+"""
+import dataclasses
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from course import (NBGRADER, ROOT, autograde, make_course, results,  # noqa: E402
+                    solution_answers, student_notebook, submit)
+from submissions import SELFCHECK_CASE, WRONG  # noqa: E402
+
+HEAVIEST_FIRST = ["04_optimization", "03_conversion", "01_metrics", "02_pipeline_trace", "05_quiz"]
+
+
+@dataclasses.dataclass
+class Graded:
+    assignment: str
+    course: Path
+    log: str
+    seconds: float
+    results: dict  # student -> {"score", "max_score", "needs_manual_grade", "cells"}
+
+
+def _grade(base, assignment):
+    course = make_course(base / assignment, [assignment])
+    answers = solution_answers(assignment)
+    submit(course, assignment, "solution", student_notebook(course, assignment, answers))
+    submit(course, assignment, "blank", student_notebook(course, assignment))
+    for student, overrides, _, _ in WRONG[assignment]:
+        submit(course, assignment, student, student_notebook(course, assignment, answers, overrides))
+    log, seconds = autograde(course, assignment)
+    return Graded(assignment, course, log, seconds, results(course, assignment))
+
+
+VALIDATE = "02_pipeline_trace"  # TensorFlow and LiteRT write to stderr in its test cells
+
+
+def _validate(base):
+    """`nbgrader validate` on a solution whose checks run TensorFlow and LiteRT."""
+    folder = base / "validate" / VALIDATE
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", folder.parent / "nbgrader_config.py")
+    shutil.copy(ROOT / "solutions" / VALIDATE / f"{VALIDATE}.ipynb", folder)
+    result = subprocess.run([*NBGRADER, "validate", str(folder / f"{VALIDATE}.ipynb")],
+                            cwd=folder.parent, capture_output=True, text=True, timeout=900)
+    return result
+
+
+def _selfcheck(base):
+    """course_lib.selfcheck on the same wrong submission the autograder grades."""
+    from course_lib import selfcheck
+
+    assignment, student = SELFCHECK_CASE
+    overrides = dict(next(o for s, o, _, _ in WRONG[assignment] if s == student))
+    nb = student_notebook(ROOT, assignment, solution_answers(assignment), overrides)
+    folder = base / "selfcheck" / assignment
+    folder.mkdir(parents=True)
+    path = folder / f"{assignment}.ipynb"
+    nbformat.write(nb, str(path))
+    return selfcheck.run_fresh(path)
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("grading")
+    # The grader's reference conversions are cached once per machine; make them before any
+    # notebook is timed (`python -m course_lib.grading`, ~25 s on a fresh machine, else ~1 s).
+    subprocess.run([sys.executable, "-m", "course_lib.grading"], check=True, capture_output=True,
+                   timeout=600)
+    workers = int(os.environ.get("GRADING_TEST_WORKERS", "2"))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        jobs = {a: pool.submit(_grade, base, a) for a in HEAVIEST_FIRST}
+        jobs["validate"] = pool.submit(_validate, base)
+        jobs["selfcheck"] = pool.submit(_selfcheck, base)
+        done = {name: job.result() for name, job in jobs.items()}
+    # Largest resident set of any process run so far (the notebook kernels among them).
+    done["max_rss_bytes"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return done

@@ -1,0 +1,112 @@
+"""Real nbgrader, end to end, in a temporary course folder.
+
+A copy of the course's nbgrader_config.py makes the temporary folder a course of its own
+(its root, gradebook and folders are relative to the config file), so nothing here
+touches the real gradebook or the committed exercises.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+ROOT = Path(__file__).resolve().parents[2]
+NBGRADER = [sys.executable, "-m", "nbgrader"]
+# nbgrader runs the `alembic` executable of its environment to open a gradebook: put the
+# venv's bin folder on PATH (also for the Gradebook opened in this process).
+BIN = str(Path(sys.executable).parent)
+if BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = BIN + os.pathsep + os.environ.get("PATH", "")
+ASSIGNMENTS = ["01_metrics", "02_pipeline_trace", "03_conversion", "04_optimization", "05_quiz"]
+_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+
+
+def run_nbgrader(course, *args, timeout=900):
+    """Run an nbgrader command in ``course``; return (stdout+stderr, seconds)."""
+    env = dict(os.environ)
+    env.pop("NBGRADER_DB_URL", None)  # the temporary course uses its own sqlite gradebook
+    start = time.perf_counter()
+    result = subprocess.run([*NBGRADER, *args], cwd=course, env=env, capture_output=True,
+                            text=True, timeout=timeout)
+    elapsed = time.perf_counter() - start
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{log[-4000:]}"
+    return log, elapsed
+
+
+def make_course(path, assignments=ASSIGNMENTS):
+    """A course folder with the config and the solution notebooks; release generated."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "nbgrader_config.py", path / "nbgrader_config.py")
+    for a in assignments:
+        shutil.copytree(ROOT / "solutions" / a, path / "solutions" / a)
+        run_nbgrader(path, "generate_assignment", a, "--force")
+    return path
+
+
+def grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def solution_answers(assignment):
+    """{grade_id: source} of the answer cells of the solution notebook, markers removed."""
+    nb = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return {grade_id(c): "\n".join(line for line in c.source.splitlines() if not _MARKER.match(line))
+            for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+
+
+def student_notebook(course, assignment, answers=None, overrides=None):
+    """The released notebook with answer cells filled in.
+
+    answers: {grade_id: source} (None: leave every answer as released, i.e. unanswered);
+    overrides: {grade_id: source} applied on top (the one wrong answer); a source of None
+    deletes the cell (a student who deleted a cell).
+    """
+    release = Path(course) / "exercises" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(release, as_version=4)
+    filled = dict(answers or {})
+    filled.update(overrides or {})
+    unknown = set(filled) - {grade_id(c) for c in nb.cells}
+    assert not unknown, f"no answer cells {unknown} in {assignment}"
+    for cell in nb.cells:
+        if grade_id(cell) in filled:
+            cell.source = filled[grade_id(cell)]
+    nb.cells = [cell for cell in nb.cells if not (grade_id(cell) in filled and filled[grade_id(cell)] is None)]
+    return nb
+
+
+def submit(course, assignment, student, nb):
+    folder = Path(course) / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(folder / f"{assignment}.ipynb"))
+
+
+def autograde(course, assignment):
+    """One `nbgrader autograde` call for every submitted student; returns (log, seconds)."""
+    return run_nbgrader(course, "autograde", assignment, "--force")
+
+
+def results(course, assignment):
+    """{student: {"score", "max_score", "needs_manual_grade", "cells": {grade_id: score}}}."""
+    url = f"sqlite:///{Path(course) / 'gradebook.db'}"
+    out = {}
+    with Gradebook(url) as gb:
+        for sub in gb.assignment_submissions(assignment):
+            nb = sub.notebooks[0]
+            out[sub.student_id] = {
+                "score": sub.score, "max_score": sub.max_score,
+                "needs_manual_grade": sub.needs_manual_grade,
+                "cells": {g.name: g.score for g in nb.grades},
+            }
+    return out
+
+
+def autograded_notebook(course, assignment, student):
+    return nbformat.read(Path(course) / "autograded" / student / assignment / f"{assignment}.ipynb",
+                         as_version=4)

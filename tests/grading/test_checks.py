@@ -1,0 +1,125 @@
+"""The checks' messages name what is wrong and what to fix (called directly, no nbgrader)."""
+import numpy as np
+import pytest
+
+from course_lib import grading
+from course_lib.grading import CheckFailed
+from course_lib.quiet import import_tensorflow, quiet
+
+
+def fails(check, *args, **kwargs):
+    with pytest.raises(CheckFailed) as failure:
+        check(*args, **kwargs)
+    return str(failure.value)
+
+
+@pytest.fixture(scope="module")
+def variants():
+    return {v: grading.reference_tflite(v) for v in ("float32", "float16", "dynamic_range", "int8")}
+
+
+def test_int8_checks_say_what_to_set(variants, capsys):
+    dynamic = {"int8_tflite": variants["dynamic_range"]}
+    message = fails(grading.int8_io, "q1", dynamic)
+    assert "input is still float32: set converter.inference_input_type = tf.int8" in message
+    assert "output is still float32: set converter.inference_output_type = tf.int8" in message
+    assert capsys.readouterr().out.startswith("FAIL q1: input is still float32")
+    assert "dynamic-range model" in fails(grading.int8_integer_ops, "q1", dynamic)
+    assert "representative_dataset" in fails(grading.int8_integer_ops, "q1", dynamic)
+    assert "float16 variant" in fails(grading.int8_integer_ops, "q1", {"int8_tflite": variants["float16"]})
+    assert "nothing was quantized" in fails(grading.int8_integer_ops, "q1", {"int8_tflite": variants["float32"]})
+    assert "target <= 35%" in fails(grading.int8_size, "q1", {"int8_tflite": variants["float32"]})
+    good = {"int8_tflite": variants["int8"]}
+    for check in (grading.int8_io, grading.int8_integer_ops, grading.int8_size):
+        check("q1", good)
+    assert capsys.readouterr().out.count("PASS q1") == 3
+
+
+def test_float32_checks_reject_quantized_models_and_wrong_types(variants):
+    assert "do not set converter.optimizations" in fails(
+        grading.tflite_float32, "q1", {"m": variants["dynamic_range"]}, "m")
+    assert "is a path" in fails(grading.tflite_bytes, "q1", {"m": "model.tflite"}, "m")
+    assert "is not defined" in fails(grading.tflite_bytes, "q1", {}, "m")
+    tf = import_tensorflow()
+    converter = tf.lite.TFLiteConverter.from_keras_model(grading.probe_model())
+    assert "call .convert()" in fails(grading.tflite_bytes, "q1", {"m": converter}, "m")
+    assert "not a usable TFLite model" in fails(grading.tflite_bytes, "q1", {"m": b"\0" * 64}, "m")
+
+
+def test_student_errors_are_reported_not_raised():
+    def broken(model):
+        raise NotImplementedError()
+
+    assert "is not written yet" in fails(grading.keras_converter_general, "q1", {"keras_to_tflite": broken})
+
+
+@pytest.fixture(scope="module")
+def coreml_models():
+    with quiet():
+        import coremltools as ct
+
+        model = grading.probe_model()
+        image = ct.ImageType(shape=(1, 28, 28, 1), scale=1 / 255, color_layout=ct.colorlayout.GRAYSCALE)
+        labels = ct.ClassifierConfig(list(grading.data.CLASS_NAMES))
+        return {
+            "good": ct.convert(model, convert_to="mlprogram", inputs=[image], classifier_config=labels),
+            "neuralnetwork": ct.convert(model, convert_to="neuralnetwork", inputs=[image],
+                                        classifier_config=labels),
+            "tensor": ct.convert(model, convert_to="mlprogram", classifier_config=labels),
+            "unscaled": ct.convert(model, convert_to="mlprogram", classifier_config=labels, inputs=[
+                ct.ImageType(shape=(1, 28, 28, 1), color_layout=ct.colorlayout.GRAYSCALE)]),
+            "no_labels": ct.convert(model, convert_to="mlprogram", inputs=[image]),
+        }
+
+
+def test_coreml_checks_say_what_to_pass(coreml_models):
+    ns = {name: m for name, m in coreml_models.items()}
+    for check in (grading.coreml_mlprogram, grading.coreml_image_input, grading.coreml_labels):
+        check("q5", ns, "good")
+    assert 'pass convert_to="mlprogram"' in fails(grading.coreml_mlprogram, "q5", ns, "neuralnetwork")
+    grading.coreml_image_input("q5", ns, "neuralnetwork")  # the scale is found in either format
+    assert "ct.ImageType" in fails(grading.coreml_image_input, "q5", ns, "tensor")
+    assert "set scale=1/255" in fails(grading.coreml_image_input, "q5", ns, "unscaled")
+    assert "ClassifierConfig" in fails(grading.coreml_labels, "q5", ns, "no_labels")
+    assert "keep the MLModel" in fails(grading.coreml_mlprogram, "q5", {"m": "animal.mlpackage"}, "m")
+
+
+def test_preprocessing_mistakes_are_named():
+    frame = grading._frames("val", 0, 1)[0]
+    detail, _ = grading.int8_details()
+    for options, words in (({"stretch": False}, "contrast is not stretched"),
+                           ({"antialias": True}, "resize antialiases")):
+        def wrong(frame, detail, options=options):
+            return grading._pipeline(frame, detail, **options)
+
+        assert words in fails(grading.preprocess_values, "q1", {"preprocess": wrong})
+
+
+def test_shapes_partial_credit(capsys):
+    shapes = {"camera_frame": (224, 224, 3), "grayscale": (224, 224, 1), "resized": (28, 28),
+              "model_input": (28, 28, 1), "model_output": (1, 10)}
+    assert grading.shapes_score("q3", {"SHAPES": shapes}) == pytest.approx(1.6)
+    assert "FAIL q3: model_input" in capsys.readouterr().out
+    assert "no stage" in fails(grading.shapes_score, "q3", {"SHAPES": {}})
+
+
+def test_threshold_check_accepts_any_best_recall_threshold():
+    scores, positive = grading._synthetic_detector(1)
+    ok = [t for t in grading.THRESHOLDS if grading._threshold_ok(scores, positive, 0.8, t)[0]]
+    assert ok and all(np.isclose(grading._threshold_ok(scores, positive, 0.8, t)[3],
+                                 grading._precision_recall(scores, positive, t)[1]) for t in ok)
+
+
+def test_hard_coded_quantization_is_named():
+    def hard_coded(frame, detail):
+        return grading._pipeline(frame, grading.int8_details()[0])
+
+    assert "hard-coded" in fails(grading.preprocess_quantization, "q1", {"preprocess": hard_coded})
+
+
+def test_converter_that_ignores_its_argument_is_named():
+    def ignores(model):
+        return grading.reference_tflite("float32")
+
+    assert "not the notebook's `model`" in fails(grading.keras_converter_general, "q1",
+                                                   {"keras_to_tflite": ignores})
