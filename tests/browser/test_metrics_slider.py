@@ -6,6 +6,20 @@ import time
 PATTERN = re.compile(r"precision ([\d.]+) · recall ([\d.]+) · false alarms (\d+) · missed dogs (\d+)")
 
 
+def settle(dashboard, readout, quiet_s=3, timeout_s=30):
+    """Wait until the text and the figure stop changing (each key press queues an update)."""
+    deadline = time.time() + timeout_s
+    state, since = None, time.time()
+    while time.time() < deadline:
+        now = (readout.inner_text(), dashboard.locator("img").first.get_attribute("src"))
+        if now != state:
+            state, since = now, time.time()
+        elif time.time() - since >= quiet_s:
+            return
+        time.sleep(0.5)
+    raise AssertionError("the dashboard kept changing")
+
+
 def test_threshold_slider_updates_metrics_and_plot(lab_page):
     lab_page.open_notebook("notebooks/01_metrics.ipynb")
     lab_page.run_all(timeout_s=240)
@@ -38,5 +52,6 @@ def test_threshold_slider_updates_metrics_and_plot(lab_page):
     while dashboard.locator("img").first.get_attribute("src") == before_plot:
         assert time.time() < deadline, "the plot was not redrawn after the slider moved"
         time.sleep(0.5)
+    settle(dashboard, readout)
     lab_page.shot("after")
     assert lab_page.error_outputs() == []
