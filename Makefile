@@ -18,8 +18,9 @@ $(STAMP): requirements.txt tools/setup_env.py
 	$(BIN)/python tools/setup_env.py --kernel $(KERNEL)
 	touch $@
 
+# The venv's bin folder goes first on PATH: nbgrader runs its `alembic` to open the gradebook.
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=. $(ROOT_FLAG) \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --notebook-dir=. $(ROOT_FLAG) \
 		--MappingKernelManager.default_kernel_name=$(KERNEL)
 
 browser:

@@ -47,7 +47,9 @@ def lab(course_copy, tmp_path_factory):
                     "it can `apt-get install chromium`, or set COURSE_CHROMIUM to a Chromium binary.")
     port, token = _free_port(), secrets.token_hex(16)
     state = tmp_path_factory.mktemp("jupyter-state")
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(state / "runtime"),
+    # nbgrader runs its environment's `alembic` executable to open the gradebook.
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+               JUPYTER_RUNTIME_DIR=str(state / "runtime"),
                JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"))
     log = open(state / "server.log", "w")
     cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser",
