@@ -5,6 +5,7 @@ never touches the committed files. Screenshots of each step land in
 ``test-output/browser/`` for a person to look at.
 """
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -132,16 +133,45 @@ class LabPage:
         self.page.screenshot(path=str(path))
         return path
 
+    def menu(self, top, item):
+        """Click a menu bar entry, then an item of the menu it opens."""
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()
+        self.page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
     def open_notebook(self, relpath):
-        self.goto(f"/lab/tree/{relpath}")
+        # ?reset: a fresh workspace, so tabs a previous test opened are not restored.
+        self.goto(f"/lab/tree/{relpath}?reset")
         self.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         # The kernel is ready when the toolbar's status says idle.
         self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
 
-    def run_all(self, timeout_s=240):
-        self.page.click("text=Run", timeout=10_000)
-        self.page.click("li >> text=Run All Cells")
-        self.wait_idle(timeout_s)
+    def run_all(self, timeout_s=240, wait=True):
+        # Commands act on the focused notebook: select its first cell before using the menu.
+        # A kernel that has only just connected can drop the request: then ask again.
+        prompts = self.page.locator(".jp-CodeCell .jp-InputPrompt")
+        for _ in range(4):
+            self.page.locator(".jp-NotebookPanel .jp-Cell .jp-InputPrompt").first.click()
+            self.menu("Run", "Run All Cells")
+            deadline = time.time() + 15
+            while time.time() < deadline:
+                if any(re.search(r"\[(\*|\d+)\]", t) for t in prompts.all_inner_texts()):
+                    break
+                time.sleep(0.5)
+            else:
+                continue
+            break
+        else:
+            raise AssertionError("Run All Cells did not start the notebook")
+        if wait:
+            self.wait_idle(timeout_s)
+
+    def wait_cell_ran(self, text, timeout_s=120):
+        """Wait until the code cell containing ``text`` shows an execution count."""
+        prompt = self.page.locator(".jp-CodeCell", has_text=text).first.locator(".jp-InputPrompt")
+        deadline = time.time() + timeout_s
+        while not re.search(r"\[\d+\]", prompt.inner_text()):
+            assert time.time() < deadline, f"the cell with {text!r} did not run"
+            time.sleep(0.5)
 
     def wait_idle(self, timeout_s=240, every_cell=True):
         """Wait until the kernel is idle and nothing is queued ("[*]"); with ``every_cell``,

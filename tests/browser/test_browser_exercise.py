@@ -40,13 +40,9 @@ def answer_and_check(lab_page, code):
 def test_visible_tests_fail_with_a_hint_then_pass(lab_page):
     lab_page.open_notebook("exercises/01_metrics/01_metrics.ipynb")
     page = lab_page.page
-    # Run the set-up cells (everything above the first answer).
-    setup = page.locator(".jp-CodeCell", has_text="splits = data.load_splits()").first
-    setup.locator(".cm-content").first.click()
-    page.keyboard.press("Shift+Enter")
-    data_cell = page.locator(".jp-CodeCell", has_text="CM_PETS = np.array").first
-    data_cell.locator(".cm-content").first.click()
-    page.keyboard.press("Shift+Enter")
+    # Run all: the set-up cells run, then execution stops at the first unanswered question.
+    lab_page.run_all(wait=False)
+    lab_page.wait_cell_ran("CM_PETS = np.array")
     lab_page.wait_idle(120, every_cell=False)
 
     wrong = answer_and_check(lab_page, WRONG)

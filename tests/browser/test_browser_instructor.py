@@ -8,10 +8,8 @@ def real_errors(errors):
 
 
 def test_lab_starts_with_the_course_kernel_and_no_kernel_prompt(lab_page):
-    lab_page.goto("/lab/tree/notebooks/01_metrics.ipynb")
+    lab_page.open_notebook("notebooks/01_metrics.ipynb")
     page = lab_page.page
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
     assert page.locator(".jp-Dialog", has_text="Select Kernel").count() == 0
     # The toolbar names the kernel the notebook started with: the course kernel, unasked.
     page.locator(".jp-NotebookPanel-toolbar", has_text="Mobile deployment course").wait_for(timeout=30_000)
@@ -30,12 +28,10 @@ def test_formgrader_loads_for_the_instructor(lab_page):
 
 
 def test_nbgrader_assignment_list_and_validate_button_load(lab_page):
-    lab_page.goto("/lab/tree/exercises/03_conversion/03_conversion.ipynb")
+    lab_page.open_notebook("exercises/03_conversion/03_conversion.ipynb")
     page = lab_page.page
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.locator(".jp-NotebookPanel-toolbar", has_text="Validate").wait_for(timeout=30_000)
-    page.click("text=Nbgrader")
-    page.click("li >> text=Assignment List")
+    lab_page.menu("Nbgrader", "Assignment List")
     page.wait_for_selector("text=Released assignments", timeout=30_000)
     lab_page.shot("assignment-list")
     assert real_errors(lab_page.console_errors) == []
