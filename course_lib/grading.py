@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from course_lib import data
+from course_lib import inspect as model_inspect
 from course_lib.errors import CourseInputError
 from course_lib.quiet import quiet
 
@@ -269,7 +270,6 @@ def _val_images(count=100):
 def _as_tflite(label, value, name, allow_path=False):
     """(bytes, TFLiteReport) of a notebook value that should be a .tflite model."""
     __tracebackhide__ = True
-    from course_lib import inspect as model_inspect
 
     kind = type(value).__name__
     if value is None:
@@ -453,7 +453,6 @@ def litert_general(label, ns, function="litert_predict"):
 def _coreml(label, ns, name):
     """(MLModel, CoreMLReport) of the notebook variable `name`."""
     __tracebackhide__ = True
-    from course_lib import inspect as model_inspect
 
     value = _get(label, ns, name)
     kind = type(value).__name__
@@ -469,42 +468,6 @@ def _coreml(label, ns, name):
     except CourseInputError as error:
         _fail(label, f"`{name}` is not a readable Core ML model: {error}")
     return value, report
-
-
-def _coreml_image_scale(spec):
-    """The factor the model's image input is multiplied by (1.0 if none)."""
-    if spec.WhichOneof("Type") == "mlProgram":
-        image = spec.description.input[0].name
-        consts, ops = {}, []
-        for function in spec.mlProgram.functions.values():
-            for block in function.block_specializations.values():
-                for op in block.operations:
-                    ops.append(op)
-                    if op.type == "const" and op.outputs:
-                        consts[op.outputs[0].name] = op.attributes.get("val")
-        names = {image}
-        for op in ops:
-            inputs = {k: [a.name for a in v.arguments if a.name] for k, v in op.inputs.items()}
-            if op.type == "cast" and set(inputs.get("x", [])) & names:
-                names.add(op.outputs[0].name)
-            if op.type == "mul" and set(inputs.get("x", [])) & names:
-                value = consts.get((inputs.get("y") or [None])[0])
-                if value is not None:
-                    tensor = value.immediateValue.tensor
-                    for field in ("floats", "doubles", "bytes"):
-                        if field == "bytes":
-                            raw = tensor.bytes.values
-                            if raw:
-                                return float(np.frombuffer(raw, dtype=np.float16)[0])
-                        elif getattr(tensor, field).values:
-                            return float(getattr(tensor, field).values[0])
-        return 1.0
-    for kind in ("neuralNetworkClassifier", "neuralNetwork", "neuralNetworkRegressor"):
-        if spec.HasField(kind):
-            for step in getattr(spec, kind).preprocessing:
-                if step.HasField("scaler") and step.scaler.channelScale:
-                    return float(step.scaler.channelScale)
-    return 1.0
 
 
 def coreml_mlprogram(label, ns, name="mlmodel"):
@@ -529,7 +492,7 @@ def coreml_image_input(label, ns, name="mlmodel"):
                      f"the tensor itself: {fix}.")
     if inp["details"] != "28x28 GRAYSCALE":
         _fail(label, f"image input is {inp['details']}, expected 28x28 GRAYSCALE: {fix}.")
-    scale = _coreml_image_scale(value.get_spec())
+    scale = model_inspect.coreml_image_scale(value.get_spec())
     if not math.isclose(scale, 1 / 255, rel_tol=1e-2):
         _fail(label, f"the image input is scaled by {scale:.4g}, so the model would see pixels "
                      "0-255 instead of the [0, 1] it was trained on: set scale=1/255 in ct.ImageType.")
@@ -552,7 +515,6 @@ def coreml_labels(label, ns, name="mlmodel"):
 def coreml_saved(label, ns, path_name="MLPACKAGE_PATH", name="mlmodel"):
     """The model was saved in this run as a .mlpackage that loads back as the same model."""
     __tracebackhide__ = True
-    from course_lib import inspect as model_inspect
 
     path = Path(_get(label, ns, path_name))
     _fresh(label, path, f"save the model with {name}.save({path_name})")
@@ -684,7 +646,6 @@ def int8_latency(label, ns, name="int8_tflite"):
 
 def _coreml_package(label, ns, path_name):
     __tracebackhide__ = True
-    from course_lib import inspect as model_inspect
 
     path = Path(_get(label, ns, path_name))
     _fresh(label, path, f"save the compressed model with compressed_mlmodel.save({path_name})")
@@ -967,7 +928,6 @@ def candidate_models():
 
 def _facts(blob, images, labels):
     """(size in bytes, accuracy on images, integer-only) of a .tflite model."""
-    from course_lib import inspect as model_inspect
 
     with quiet():
         report = model_inspect.inspect_tflite(blob)

@@ -271,6 +271,42 @@ def inspect_coreml(model):
     )
 
 
+def coreml_image_scale(spec):
+    """The factor the model's image input is multiplied by (1.0 if none)."""
+    if spec.WhichOneof("Type") == "mlProgram":
+        image = spec.description.input[0].name
+        consts, ops = {}, []
+        for function in spec.mlProgram.functions.values():
+            for block in function.block_specializations.values():
+                for op in _mil_ops(block):
+                    ops.append(op)
+                    if op.type == "const" and op.outputs:
+                        consts[op.outputs[0].name] = op.attributes.get("val")
+        names = {image}
+        for op in ops:
+            inputs = {k: [a.name for a in v.arguments if a.name] for k, v in op.inputs.items()}
+            if op.type == "cast" and set(inputs.get("x", [])) & names:
+                names.add(op.outputs[0].name)
+            if op.type == "mul" and set(inputs.get("x", [])) & names:
+                value = consts.get((inputs.get("y") or [None])[0])
+                if value is not None:
+                    tensor = value.immediateValue.tensor
+                    for field in ("floats", "doubles", "bytes"):
+                        if field == "bytes":
+                            raw = tensor.bytes.values
+                            if raw:
+                                return float(np.frombuffer(raw, dtype=np.float16)[0])
+                        elif getattr(tensor, field).values:
+                            return float(getattr(tensor, field).values[0])
+        return 1.0
+    for kind in ("neuralNetworkClassifier", "neuralNetwork", "neuralNetworkRegressor"):
+        if spec.HasField(kind):
+            for step in getattr(spec, kind).preprocessing:
+                if step.HasField("scaler") and step.scaler.channelScale:
+                    return float(step.scaler.channelScale)
+    return 1.0
+
+
 def _classify_labels(op):
     """Class labels: the list of strings that feeds a MIL ``classify`` op."""
     for binding in op.inputs["classes"].arguments:

@@ -99,3 +99,10 @@ def test_inspect_coreml_rejects_what_is_not_core_ml(tmp_path):
     bad.write_bytes(b"not a protobuf at all" * 10)
     with pytest.raises(CourseInputError, match="not a readable Core ML model"):
         inspect.inspect_coreml(bad)
+
+
+def test_coreml_image_scale_reads_the_input_scaling_of_the_program(coreml_packages):
+    import coremltools as ct
+
+    spec = ct.utils.load_spec(str(coreml_packages["float16"]))
+    assert inspect.coreml_image_scale(spec) == pytest.approx(1 / 255, rel=1e-3)
