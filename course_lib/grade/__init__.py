@@ -1,0 +1,1 @@
+"""Batch grading of untrusted submissions: `python -m course_lib.grade`."""

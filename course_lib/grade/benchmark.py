@@ -1,0 +1,126 @@
+"""Serial ``nbgrader autograde`` against ``python -m course_lib.grade``, on the same batch.
+
+``python -m course_lib.grade --benchmark [ASSIGNMENT ...] [--workers N]`` builds a batch in a
+temporary folder (the course's solutions, released with ``nbgrader generate_assignment``,
+then ``--students`` submissions per assignment with every answer filled in), copies it,
+grades one copy with plain ``nbgrader autograde`` (one command per assignment, the way an
+instructor runs it) and the other with this command, in the same run, and prints the
+times, the cost per notebook and the speed-up. Both must give every submission the same
+score. The grader's reference cache is built first, so neither side pays for it.
+"""
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+DEFAULT_ASSIGNMENTS = ["01_metrics", "02_pipeline_trace", "05_quiz"]
+_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+
+
+def _nbgrader(course, *args):
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stderr[-2000:]}")
+
+
+def _answers(solution):
+    """{grade_id: source} of a solution's answer cells, solution markers removed."""
+    out = {}
+    for cell in solution.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution"):
+            out[meta["grade_id"]] = "\n".join(
+                line for line in cell.source.splitlines() if not _MARKER.match(line))
+    return out
+
+
+def make_batch(course, folder, assignments, students):
+    """A course in ``folder`` with ``students`` complete submissions per assignment."""
+    folder = Path(folder)
+    folder.mkdir(parents=True)
+    shutil.copy(Path(course) / "nbgrader_config.py", folder)
+    for assignment in assignments:
+        shutil.copytree(Path(course) / "solutions" / assignment, folder / "solutions" / assignment)
+        _nbgrader(folder, "generate_assignment", assignment, "--force")
+        solution = nbformat.read(folder / "solutions" / assignment / f"{assignment}.ipynb", 4)
+        answers = _answers(solution)
+        released = folder / "exercises" / assignment / f"{assignment}.ipynb"
+        for i in range(students):
+            nb = nbformat.read(released, 4)
+            for cell in nb.cells:
+                grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                if grade_id in answers:
+                    cell.source = answers[grade_id]
+            target = folder / "submitted" / f"student{i + 1:02d}" / assignment
+            target.mkdir(parents=True)
+            nbformat.write(nb, str(target / f"{assignment}.ipynb"))
+            (target / "timestamp.txt").write_text("2026-11-01 12:00:00.000000 UTC")
+    return folder
+
+
+def _scores(course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
+        return {(s.assignment.name, s.student_id): s.score
+                for a in gb.assignments for s in gb.assignment_submissions(a.name)}
+
+
+def run(course, assignments, students, workers):
+    """Figures of one benchmark run, as a dict."""
+    from course_lib.grade import batch, worker
+
+    worker.warm_cache()
+    with tempfile.TemporaryDirectory(prefix="grade-benchmark-") as tmp:
+        serial = make_batch(course, Path(tmp) / "serial", assignments, students)
+        parallel = Path(tmp) / "parallel"
+        shutil.copytree(serial, parallel)
+        notebooks = len(assignments) * students
+
+        start = time.perf_counter()
+        for assignment in assignments:
+            _nbgrader(serial, "autograde", assignment, "--force")
+        serial_seconds = time.perf_counter() - start
+
+        start = time.perf_counter()
+        outcomes = batch.grade(parallel, assignments, workers=workers, force=True,
+                               progress=False, log=lambda *_: None)
+        parallel_seconds = time.perf_counter() - start
+
+        serial_scores, parallel_scores = _scores(serial), _scores(parallel)
+    return {
+        "notebooks": notebooks, "workers": workers,
+        "serial_seconds": round(serial_seconds, 1),
+        "parallel_seconds": round(parallel_seconds, 1),
+        "serial_per_notebook": round(serial_seconds / notebooks, 2),
+        "parallel_worker_seconds_per_notebook": round(
+            statistics.mean(o.seconds for o in outcomes if o.seconds), 2),
+        "speedup": round(serial_seconds / parallel_seconds, 2),
+        "same_scores": serial_scores == parallel_scores,
+        "failed": [o.reason for o in outcomes if o.status == "failed"],
+    }
+
+
+def main(args):
+    course = args.course.resolve()
+    assignments = args.assignments or DEFAULT_ASSIGNMENTS
+    figures = run(course, assignments, args.students, args.workers)
+    print(f"{figures['notebooks']} notebooks ({', '.join(assignments)}; "
+          f"{args.students} students each)")
+    print(f"serial nbgrader autograde : {figures['serial_seconds']:7.1f} s "
+          f"({figures['serial_per_notebook']:.2f} s per notebook)")
+    print(f"course_lib.grade, {args.workers} workers: {figures['parallel_seconds']:7.1f} s "
+          f"({figures['parallel_worker_seconds_per_notebook']:.2f} s of worker time per notebook)")
+    print(f"speed-up: {figures['speedup']:.2f}x   same scores: {figures['same_scores']}")
+    if args.json:
+        print(json.dumps(figures))
+    if not figures["same_scores"] or figures["failed"]:
+        sys.exit("the two graders disagree, or a submission failed: " + "; ".join(figures["failed"]))

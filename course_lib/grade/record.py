@@ -1,0 +1,166 @@
+"""The coordinator's side of grading, with nbgrader's own preprocessors and gradebook.
+
+Only the coordinator touches the gradebook (sqlite has one writer):
+
+- :meth:`Recorder.sanitize` runs the preprocessors ``nbgrader autograde`` runs before
+  executing (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+  CheckCellMetadata): deleted, duplicated, re-typed or edited grade cells are put back
+  from the gradebook's master copies before anything is sent to a worker;
+- :meth:`Recorder.save` runs the ones it runs after (SaveAutoGrades, AssignLatePenalties,
+  CheckCellMetadata) on the notebook a worker returns, and writes it where nbgrader's
+  formgrader expects it (``autograded/<student>/<assignment>/``);
+- :meth:`Recorder.zero` scores a notebook that cannot be graded 0, as nbgrader does for
+  a missing one;
+- :meth:`Recorder.feedback` runs ``nbgrader generate_feedback`` and checks that no line
+  of a hidden test made it into the returned HTML.
+
+SaveAutoGrades sets only the automatic score: a manual score a grader entered in the
+formgrader survives any number of regrades.
+"""
+import html
+import os
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import ClearOutputPreprocessor
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps import NbGraderAPI
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
+                                    DeduplicateIds, GetGrades, OverwriteCells, OverwriteKernelspec,
+                                    SaveAutoGrades)
+from nbgrader.utils import is_grade
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def load_config(course):
+    """The course's nbgrader configuration (``nbgrader_config.py`` in ``course``)."""
+    course = Path(course).resolve()
+    path = course / "nbgrader_config.py"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: run this in the course folder "
+                                "(the one with nbgrader_config.py), or pass --course")
+    config = PyFileConfigLoader(path.name, path=str(course)).load_config()
+    config.CourseDirectory.root = config.CourseDirectory.get("root", str(course))
+    return config
+
+
+class Recorder:
+    def __init__(self, config):
+        self.config = config
+        self.api = NbGraderAPI(config=config)
+        self.coursedir = self.api.coursedir
+        self.db_url = self.coursedir.db_url
+
+    def gradebook(self):
+        return Gradebook(self.db_url, self.coursedir.course_id)
+
+    def notebooks(self, assignment):
+        """Names of the assignment's notebooks, from the gradebook."""
+        with self.gradebook() as gb:
+            try:
+                return sorted(n.name for n in gb.find_assignment(assignment).notebooks)
+            except MissingEntry:
+                return None
+
+    def begin(self, student, assignment, timestamp):
+        """Create the student and the submission (with its timestamp) in the gradebook."""
+        with self.gradebook() as gb:
+            gb.update_or_create_student(student)
+            if timestamp is None:
+                gb.update_or_create_submission(assignment, student)
+            else:
+                gb.update_or_create_submission(assignment, student, timestamp=timestamp)
+        folder = self.autograded_folder(student, assignment)
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = folder / "timestamp.txt"
+        if timestamp is None:
+            stamp.unlink(missing_ok=True)
+        else:
+            stamp.write_text(timestamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+
+    def autograded_folder(self, student, assignment):
+        return Path(self.coursedir.format_path(self.coursedir.autograded_directory, student,
+                                               assignment))
+
+    def _resources(self, student, assignment, notebook):
+        return {"nbgrader": {"notebook": notebook, "assignment": assignment, "student": student,
+                             "db_url": self.db_url},
+                "metadata": {"path": str(self.autograded_folder(student, assignment))}}
+
+    def _run(self, preprocessors, nb, resources):
+        for cls in preprocessors:
+            nb, resources = cls(config=self.config).preprocess(nb, resources)
+        return nb, resources
+
+    def sanitize(self, student, assignment, notebook, nb):
+        """The notebook as nbgrader would execute it (raises on metadata nbgrader rejects)."""
+        resources = self._resources(student, assignment, notebook)
+        nb, _ = self._run([ClearOutputPreprocessor, DeduplicateIds, OverwriteKernelspec,
+                           OverwriteCells, CheckCellMetadata], nb, resources)
+        return nb
+
+    def save(self, student, assignment, notebook, nb):
+        """Scores of an executed notebook into the gradebook; the notebook into autograded/."""
+        resources = self._resources(student, assignment, notebook)
+        nb, _ = self._run([SaveAutoGrades, AssignLatePenalties, CheckCellMetadata], nb, resources)
+        path = self.autograded_folder(student, assignment) / f"{notebook}.ipynb"
+        tmp = path.with_suffix(".tmp")
+        nbformat.write(nb, str(tmp))
+        os.replace(tmp, path)
+
+    def zero(self, student, assignment, notebook):
+        """Score 0 for every grade of a notebook that cannot be graded (and no autograded copy)."""
+        with self.gradebook() as gb:
+            submission = gb.find_submission_notebook(notebook, assignment, student)
+            for grade in submission.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = grade.manual_score is not None
+            gb.db.commit()
+        (self.autograded_folder(student, assignment) / f"{notebook}.ipynb").unlink(missing_ok=True)
+
+    def score(self, student, assignment):
+        """(score, max score) of a submission, manual scores included."""
+        with self.gradebook() as gb:
+            submission = gb.find_submission(assignment, student)
+            return float(submission.score), float(submission.max_score)
+
+    def feedback(self, student, assignment):
+        """Generate the HTML feedback; a problem string if it failed or leaked a hidden test."""
+        config = Config()
+        config.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests]
+        self.api.config.merge(config)
+        result = self.api.generate_feedback(assignment, student, force=True)
+        if not result.get("success"):
+            return "feedback could not be generated: " + (result.get("error") or "")[-300:]
+        folder = Path(self.coursedir.format_path(self.coursedir.feedback_directory, student,
+                                                 assignment))
+        secrets = self.hidden_lines(assignment)
+        for page in folder.glob("*.html"):
+            text = page.read_text(encoding="utf-8", errors="replace")
+            if any(line in text or html.escape(line) in text for line in secrets):
+                page.unlink()
+                return f"feedback {page.name} withheld: it showed a hidden test"
+        return None
+
+    def hidden_lines(self, assignment):
+        """Lines of the assignment's hidden tests long enough to recognise."""
+        lines = set()
+        with self.gradebook() as gb:
+            for notebook in gb.find_assignment(assignment).notebooks:
+                for cell in notebook.source_cells:
+                    inside = False
+                    for line in (cell.source or "").splitlines():
+                        if HIDDEN_BEGIN in line:
+                            inside = True
+                        elif HIDDEN_END in line:
+                            inside = False
+                        elif inside and len(line.strip()) >= 20:
+                            lines.add(line.strip())
+        return lines
+
+
+def graded_cells(nb):
+    return [c for c in nb.cells if is_grade(c)]
