@@ -7,7 +7,7 @@ KERNEL := mobile-course
 # JupyterLab refuses to run as root unless told to.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test setup browser clean-outputs
+.PHONY: lab test setup system-packages clean-outputs
 
 setup: $(STAMP)
 
@@ -23,10 +23,10 @@ lab: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --notebook-dir=. $(ROOT_FLAG) \
 		--MappingKernelManager.default_kernel_name=$(KERNEL)
 
-browser:
-	@sh tools/install_browser.sh
+system-packages:
+	@sh tools/install_system_packages.sh
 
-test: setup browser
+test: setup system-packages
 	$(BIN)/python -m pytest
 
 # Strip outputs from every committed notebook (they are committed clean).

@@ -84,7 +84,7 @@ def _client(workers, scheduler):
 
 
 def grade(course, assignments=None, students=None, workers=2, scheduler=None, force=False,
-          progress=True, log=print):
+          progress=True, log=print, notebook_timeout=NOTEBOOK_TIMEOUT):
     """Grade the submissions; return the :class:`Outcome` of each, in order."""
     from dask.distributed import as_completed
 
@@ -136,7 +136,7 @@ def grade(course, assignments=None, students=None, workers=2, scheduler=None, fo
                 if client is None:
                     client, cluster = _client(workers, scheduler)
                 payload = {"notebook": _writes(nb), "cell_timeout": cell_timeout,
-                           "notebook_timeout": NOTEBOOK_TIMEOUT, "output_limit": OUTPUT_LIMIT,
+                           "notebook_timeout": notebook_timeout, "output_limit": OUTPUT_LIMIT,
                            "scratch_bytes": SCRATCH_BYTES}
                 future = client.submit(worker.grade_notebook, payload, pure=False,
                                        key=f"grade-{student}-{assignment}-{notebook}-{uuid.uuid4().hex[:8]}")

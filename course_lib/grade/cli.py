@@ -24,6 +24,9 @@ def parse_args(argv=None):
                         help="grade only this student (repeatable)")
     parser.add_argument("--force", action="store_true",
                         help="grade again submissions already graded and unchanged")
+    parser.add_argument("--notebook-timeout", type=int, default=900, metavar="SECONDS",
+                        help="time limit for one notebook, start to end (default: 900; the limit "
+                             "per cell is nbgrader's Execute.timeout in the course config)")
     parser.add_argument("--benchmark", action="store_true",
                         help="time serial `nbgrader autograde` against this command on the same "
                              "submissions (in scratch copies of the course) and print the speed-up")
@@ -53,7 +56,8 @@ def main(argv=None):
     warnings.filterwarnings("ignore", message=".*not in session.*")
     try:
         outcomes = batch.grade(args.course, args.assignments or None, args.students,
-                               workers=args.workers, scheduler=args.scheduler, force=args.force)
+                               workers=args.workers, scheduler=args.scheduler, force=args.force,
+                               notebook_timeout=args.notebook_timeout)
     except FileNotFoundError as error:
         sys.exit(f"error: {error}")
     sys.exit(0 if outcomes is not None else 1)

@@ -22,13 +22,12 @@ import os
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import ClearOutputPreprocessor
+from nbconvert.preprocessors import ClearOutputPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
                                     DeduplicateIds, GetGrades, OverwriteCells, OverwriteKernelspec,
                                     SaveAutoGrades)
-from nbgrader.utils import is_grade
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -130,7 +129,8 @@ class Recorder:
     def feedback(self, student, assignment):
         """Generate the HTML feedback; a problem string if it failed or leaked a hidden test."""
         config = Config()
-        config.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests]
+        # Whatever the course config says, hidden tests are cleared from returned feedback.
+        config.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
         self.api.config.merge(config)
         result = self.api.generate_feedback(assignment, student, force=True)
         if not result.get("success"):
@@ -161,6 +161,3 @@ class Recorder:
                             lines.add(line.strip())
         return lines
 
-
-def graded_cells(nb):
-    return [c for c in nb.cells if is_grade(c)]

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Install the Debian packages the tests use, when missing and we are allowed to:
+#   chromium   - the browser tests (Playwright's own browser download needs a network we do not assume)
+#   bubblewrap - the batch grader's sandbox (without it, it still runs, with a warning)
+missing=""
+[ -x "${COURSE_CHROMIUM:-/usr/bin/chromium}" ] || missing="$missing chromium"
+command -v bwrap >/dev/null 2>&1 || missing="$missing bubblewrap"
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+    sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo="sudo -n"
+else
+    echo "NOTE:$missing missing and installing needs root or sudo: the tests that need them will be skipped."
+    exit 0
+fi
+if command -v apt-get >/dev/null 2>&1; then
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing \
+        || echo "NOTE: apt-get could not install$missing: the tests that need them will be skipped."
+else
+    echo "NOTE: no apt-get here; install$missing yourself (or set COURSE_CHROMIUM to a Chromium binary)."
+fi
+exit 0
