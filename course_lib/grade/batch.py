@@ -12,6 +12,7 @@ half-written ones (nbgrader keeps one score per grade cell, so nothing counts tw
 import csv
 import dataclasses
 import json
+import logging
 import os
 import statistics
 import sys
@@ -78,8 +79,11 @@ def _client(workers, scheduler):
 
     if scheduler:
         return Client(scheduler, timeout=30), None
+    # One notebook per worker process at a time; a notebook's own processes have their own
+    # limits (sandbox), so Dask's memory manager stays out. Dask's shutdown chatter is not
+    # the instructor's business: failures are reported per submission.
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, memory_limit=0)
+                           dashboard_address=None, memory_limit=0, silence_logs=logging.CRITICAL)
     return Client(cluster), cluster
 
 

@@ -18,6 +18,8 @@ import json
 import os
 import pathlib
 import shutil
+import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -173,13 +175,28 @@ class Decoder:
 
             return ct.models.MLModel(str(self._path(tree["__mlmodel__"])), skip_model_load=True)
         if "__keras__" in tree:
-            from course_lib.quiet import import_tensorflow
-
-            tf = import_tensorflow()
-            return tf.keras.models.load_model(str(self._path(tree["__keras__"])), compile=False)
+            return _load_keras(self._path(tree["__keras__"]))
         if "__unsupported__" in tree:
             return _unsupported(str(tree["__unsupported__"]))
         raise ValueError(f"unknown value in a response: keys {sorted(tree)[:3]}")
+
+
+def _load_keras(path):
+    """A Keras model from a file the other side wrote: the zip-based .keras format only,
+    in safe mode. tf.keras loads anything else (an HDF5 file or a SavedModel folder, even
+    named .keras) by unmarshalling Python code, such as a Lambda layer's, which would run
+    here. The file is checked and loaded as a private copy (this sandbox's own /tmp), so
+    the other side cannot swap it in between."""
+    data = path.read_bytes()
+    with tempfile.TemporaryDirectory(dir="/tmp") as private:
+        copy = Path(private) / "model.keras"
+        copy.write_bytes(data)
+        if not zipfile.is_zipfile(copy):
+            raise ValueError(f"{path.name} is not a .keras (zip) model file")
+        from course_lib.quiet import import_tensorflow
+
+        tf = import_tensorflow()
+        return tf.keras.models.load_model(str(copy), compile=False, safe_mode=True)
 
 
 def read_json(path, limit=MAX_RESPONSE_BYTES):
