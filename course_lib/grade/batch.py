@@ -65,6 +65,9 @@ class Journal:
             return None
         return Outcome(**dict(entry["outcome"], warnings=set(entry["outcome"].get("warnings", []))))
 
+    def outcomes(self):
+        return [self.outcome(*key.split("/", 1)) for key in self.entries]
+
     def record(self, submission, outcome):
         self.entries[f"{submission.student}/{submission.assignment}"] = {
             "digest": submission.digest,
@@ -80,10 +83,11 @@ def _client(workers, scheduler):
     if scheduler:
         return Client(scheduler, timeout=30), None
     # One notebook per worker process at a time; a notebook's own processes have their own
-    # limits (sandbox), so Dask's memory manager stays out. Dask's shutdown chatter is not
+    # limits (sandbox), so Dask's memory manager stays out. The scheduler's HTTP server gets a
+    # free loopback port (8787 may belong to another grader). Dask's shutdown chatter is not
     # the instructor's business: failures are reported per submission.
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, memory_limit=0, silence_logs=logging.CRITICAL)
+                           dashboard_address="127.0.0.1:0", memory_limit=0, silence_logs=logging.CRITICAL)
     return Client(cluster), cluster
 
 
@@ -151,7 +155,8 @@ def grade(course, assignments=None, students=None, workers=2, scheduler=None, fo
                 _finish(recorder, journal, pending.pop(key)["submission"], outcome, log)
 
         bar = _progress(len(futures), progress)
-        for future in as_completed(futures):
+        # No futures, no client: as_completed([]) would look for a default client and fail.
+        for future in (as_completed(futures) if futures else []):
             student, assignment, notebook = future.tag
             key = (student, assignment)
             outcome = outcomes[key]
@@ -171,9 +176,17 @@ def grade(course, assignments=None, students=None, workers=2, scheduler=None, fo
         if cluster is not None:
             cluster.close()
     ordered = [outcomes[k] for k in sorted(outcomes)]
+    # grades.csv covers every submission graded so far, not only this run's (--student, resume).
+    every = {(o.student, o.assignment): o for o in journal.outcomes()}
+    every.update({(o.student, o.assignment): o for o in ordered})
+    for o in every.values():  # scores as the gradebook has them now: manual grades included
+        try:
+            o.score, o.max_score = recorder.score(o.student, o.assignment)
+        except Exception:  # noqa: BLE001  (not in the gradebook: keep the recorded 0)
+            pass
     for warning in sorted(set().union(*(o.warnings for o in ordered))):
         log(f"WARNING: {warning}")
-    write_csv(Path(coursedir.root) / "grades.csv", ordered)
+    write_csv(Path(coursedir.root) / "grades.csv", every.values())
     log(summary(ordered, time.perf_counter() - start))
     return ordered
 

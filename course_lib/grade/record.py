@@ -128,6 +128,8 @@ class Recorder:
 
     def feedback(self, student, assignment):
         """Generate the HTML feedback; a problem string if it failed or leaked a hidden test."""
+        if not any(self.autograded_folder(student, assignment).glob("*.ipynb")):
+            return None  # no notebook could be graded: nothing to give feedback on
         config = Config()
         # Whatever the course config says, hidden tests are cleared from returned feedback.
         config.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -97,7 +97,19 @@ def run(payload):
             "seconds": round(time.perf_counter() - start, 2)}
 
 
+def _die_with_parent():
+    """Be killed when the worker that started us dies (a killed grader leaves no runner)."""
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before we could ask
+        os._exit(1)
+
+
 def main():
+    _die_with_parent()
     # The result owns stdout; anything else (logs, C++ noise) goes to stderr.
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
