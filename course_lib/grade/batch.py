@@ -136,7 +136,7 @@ def grade(course, assignments=None, students=None, workers=2, scheduler=None, fo
                     try:
                         nb = recorder.sanitize(student, assignment, notebook, nb)
                     except Exception as error:  # noqa: BLE001  (nbgrader rejects the metadata)
-                        problem = f"nbgrader could not read its grading metadata ({error})"
+                        problem = f"nbgrader could not read its grading metadata: {_metadata_problem(error)}"
                 if problem is not None:
                     recorder.zero(student, assignment, notebook)
                     outcome.reasons.append(f"{notebook}: {problem}")
@@ -189,6 +189,13 @@ def grade(course, assignments=None, students=None, workers=2, scheduler=None, fo
     write_csv(Path(coursedir.root) / "grades.csv", every.values())
     log(summary(ordered, time.perf_counter() - start))
     return ordered
+
+
+def _metadata_problem(error):
+    if isinstance(error, KeyError):  # what nbgrader raises on a copied or renamed grade cell
+        return (f"a cell's grade id ({error}) is duplicated or not in the gradebook; "
+                "grade cells must not be copied or renamed")
+    return f"{type(error).__name__}: {error}"[:300]
 
 
 def _writes(nb):
