@@ -82,14 +82,14 @@ class TFLiteReport:
 
 
 def _op_names():
-    from tensorflow.lite.python import schema_py_generated as schema
+    from ai_edge_litert import schema_py_generated as schema  # LiteRT's copy: no TensorFlow import
 
     return {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
 
 
 def inspect_tflite(model):
     """Report on a .tflite model (bytes or path): I/O, quantization, ops, weights, size."""
-    from tensorflow.lite.python import schema_py_generated as schema
+    from ai_edge_litert import schema_py_generated as schema  # LiteRT's copy: no TensorFlow import
 
     buf = read_tflite_bytes(model)
     try:

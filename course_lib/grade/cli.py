@@ -30,7 +30,7 @@ def parse_args(argv=None):
     parser.add_argument("--benchmark", action="store_true",
                         help="time serial `nbgrader autograde` against this command on the same "
                              "submissions (in scratch copies of the course) and print the speed-up")
-    parser.add_argument("--students", type=int, default=6,
+    parser.add_argument("--benchmark-students", type=int, default=6, metavar="N",
                         help="with --benchmark: submissions per assignment (default: 6)")
     parser.add_argument("--json", action="store_true", help="with --benchmark: also print JSON")
     args = parser.parse_args(argv)

@@ -1,20 +1,24 @@
-"""Grade one notebook in a sandbox: ``python -m course_lib.grade.runner`` (payload on stdin).
+"""Grade one notebook in a sandbox.
 
-The worker starts one runner per notebook, so a runner that crashes or is killed costs
-that notebook only. The runner
+``python -m course_lib.grade.runner`` is a small server the worker keeps running: for each
+payload it forks a fresh child (:func:`grade_forked`), so a child that crashes, hangs or is
+killed costs that notebook only. The child
 
 1. makes a scratch folder: a size-limited tmpfs when it runs as root in a private mount
-   namespace (the worker starts it under ``unshare --mount``), else a plain temporary folder;
+   namespace of its own, else a plain temporary folder;
 2. starts the judge and the course kernel, each in its own sandbox, as an unprivileged user;
 3. runs the preprocessors of ``nbgrader autograde`` that execute a notebook
    (``JudgedExecute``, then ``LimitOutput``);
-4. prints the executed notebook and what went wrong as one JSON object on stdout.
+4. returns the executed notebook and what went wrong as one JSON object.
 
 The payload is JSON: ``{"notebook": <ipynb text>, "cell_timeout": s, "output_limit": bytes,
-"scratch_bytes": bytes, "private_mounts": bool}``.
+"scratch_bytes": bytes, "notebook_timeout": s, "private_mounts": bool}``.
 """
+import ctypes
 import json
 import os
+import select
+import signal
 import shutil
 import subprocess
 import sys
@@ -98,25 +102,85 @@ def run(payload):
 
 
 def _die_with_parent():
-    """Be killed when the worker that started us dies (a killed grader leaves no runner)."""
-    import ctypes
-    import signal
-
+    """Be killed when the process that started us dies (a killed grader leaves no runner)."""
     PR_SET_PDEATHSIG = 1
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() == 1:  # the parent died before we could ask
         os._exit(1)
 
 
-def main():
+def _private_mount_namespace():
+    """Mounts made from now on (the scratch tmpfs) are seen by this process and its
+    children only, and vanish with them."""
+    CLONE_NEWNS = 0x00020000
+    if ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNS) != 0:
+        return False
+    return subprocess.run(["mount", "--make-rprivate", "/"], capture_output=True).returncode == 0
+
+
+def grade_forked(payload, result_limit):
+    """Grade one notebook in a child forked from this (already imported) process, killed
+    when its time is up: ``run``'s result, or ``{"failed": reason}``."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        code = 0
+        try:
+            _die_with_parent()
+            if payload.get("private_mounts") and not _private_mount_namespace():
+                payload = dict(payload, private_mounts=False)
+            result = run(payload)
+        except BaseException as error:  # noqa: BLE001  (reported to the worker, not raised)
+            result, code = {"failed": f"the grading process failed: {type(error).__name__}: "
+                                      f"{error}"[:500]}, 1
+        try:
+            with os.fdopen(write_end, "w", encoding="utf-8") as handle:
+                json.dump(result, handle)
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    chunks, size = [], 0
+    deadline = time.monotonic() + payload["notebook_timeout"]
+    with os.fdopen(read_end, "rb") as handle:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([handle], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return {"failed": f"stopped after {payload['notebook_timeout']} s, the time "
+                                  "limit for one notebook"}
+            chunk = handle.read1(1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > result_limit:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return {"failed": "the graded notebook is too large to return"}
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    try:
+        return json.loads(b"".join(chunks))
+    except ValueError:
+        return {"failed": f"the grading process ended with status {status} and no result"}
+
+
+def serve(result_limit):
+    """Grade payloads read from stdin (one JSON per line), one result line each on stdout.
+
+    The worker keeps one server per thread, so nbgrader, nbclient and friends are imported
+    once, not once per notebook; each notebook still gets a fresh forked process."""
     _die_with_parent()
-    # The result owns stdout; anything else (logs, C++ noise) goes to stderr.
+    from course_lib import grading  # noqa: F401  (imported once, here, for every child)
+
+    sandbox_lib.Sandbox.detect()  # probed once; children inherit the answer
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(2, 1)
-    payload = json.load(sys.stdin)
-    json.dump(run(payload), channel)
-    channel.close()
+    os.dup2(2, 1)  # stdout belongs to the protocol; anything else printed goes to stderr
+    for line in sys.stdin:
+        channel.write(json.dumps(grade_forked(json.loads(line), result_limit)) + "\n")
+        channel.flush()
 
 
 if __name__ == "__main__":
-    main()
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else 64 * 2**20)

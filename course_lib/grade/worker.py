@@ -2,19 +2,21 @@
 
 :func:`grade_notebook` takes a payload (the sanitized notebook's text and the limits) and
 returns the executed notebook; no file is shared with the coordinator, so a worker on
-another machine needs only this course installed. It starts a runner process per notebook
-(``course_lib.grade.runner``) and kills it, with everything it started, when the notebook's
-time is up, so a hung or crashed notebook costs that notebook only.
+another machine needs only this course installed. Each worker thread keeps a runner server
+(``python -m course_lib.grade.runner``) with the grading libraries already imported; the
+server forks a fresh child per notebook and kills it when the notebook's time is up, so a
+hung or crashed notebook costs that notebook only.
 """
 import functools
 import json
 import os
-import signal
 import subprocess
 import sys
-import tempfile
+import threading
 
-RESULT_LIMIT = 64 * 2**20  # bytes of runner output accepted (the notebook is capped far below this)
+RESULT_LIMIT = 64 * 2**20  # bytes of result accepted (the notebook's outputs are capped far below)
+
+_servers = threading.local()
 
 
 @functools.lru_cache(maxsize=None)
@@ -37,39 +39,29 @@ def warm_cache():
     return str(grading.cache_dir())
 
 
+def _server():
+    server = getattr(_servers, "process", None)
+    if server is None or server.poll() is not None:
+        server = subprocess.Popen([sys.executable, "-m", "course_lib.grade.runner", str(RESULT_LIMIT)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        _servers.process = server
+    return server
+
+
 def grade_notebook(payload):
     """``{"notebook", "problems", "warnings", "seconds"}`` for a payload (see runner), or
     ``{"failed": reason}`` when the notebook could not be run at all."""
     warm_cache()
     payload = dict(payload, private_mounts=_private_mounts())
-    cmd = [sys.executable, "-m", "course_lib.grade.runner"]
-    if payload["private_mounts"]:
-        cmd = ["unshare", "--mount", "--propagation", "private", "--", *cmd]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=err,
-                                   start_new_session=True)
-        try:
-            process.communicate(json.dumps(payload).encode(), timeout=payload["notebook_timeout"])
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            return {"failed": f"stopped after {payload['notebook_timeout']} s, the time limit "
-                              "for one notebook"}
-        finally:
-            _kill_group(process)  # whatever the runner left behind
-        if process.returncode != 0:
-            err.seek(max(0, err.seek(0, os.SEEK_END) - 600))
-            tail = err.read().decode("utf-8", "replace").strip().splitlines()
-            return {"failed": f"the grading process ended with code {process.returncode}"
-                              + (f": {tail[-1]}" if tail else "")}
-        if out.tell() > RESULT_LIMIT:
-            return {"failed": "the graded notebook is too large to return"}
-        out.seek(0)
-        return json.loads(out.read())
-
-
-def _kill_group(process):
+    server = _server()
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
+        server.stdin.write(json.dumps(payload) + "\n")
+        server.stdin.flush()
+        line = server.stdout.readline()  # the server enforces the notebook's time limit
+    except OSError:
+        line = ""
+    if not line:
+        server.kill()
+        return {"failed": "the grading process stopped unexpectedly"}
+    return json.loads(line)
