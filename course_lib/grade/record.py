@@ -11,17 +11,21 @@ Only the coordinator touches the gradebook (sqlite has one writer):
   formgrader expects it (``autograded/<student>/<assignment>/``);
 - :meth:`Recorder.zero` scores a notebook that cannot be graded 0, as nbgrader does for
   a missing one;
-- :meth:`Recorder.feedback` runs ``nbgrader generate_feedback`` and checks that no line
-  of a hidden test made it into the returned HTML.
+- :meth:`Recorder.feedback` writes the feedback as ``nbgrader generate_feedback`` does
+  (its template and preprocessors) and checks that no line of a hidden test made it into
+  the returned HTML.
 
 SaveAutoGrades sets only the automatic score: a manual score a grader entered in the
 formgrader survives any number of regrades.
 """
 import html
 import os
+import shutil
 from pathlib import Path
 
 import nbformat
+import nbgrader
+from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import ClearOutputPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
@@ -52,6 +56,7 @@ class Recorder:
         self.api = NbGraderAPI(config=config)
         self.coursedir = self.api.coursedir
         self.db_url = self.coursedir.db_url
+        self._exporter = None
 
     def gradebook(self):
         return Gradebook(self.db_url, self.coursedir.course_id)
@@ -126,25 +131,45 @@ class Recorder:
             submission = gb.find_submission(assignment, student)
             return float(submission.score), float(submission.max_score)
 
+    def _feedback_exporter(self):
+        """nbgrader's feedback exporter, made once (``nbgrader generate_feedback`` remakes it
+        for every submission): its template, GetGrades, ClearHiddenTests, its CSS."""
+        if self._exporter is None:
+            formgrader = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+            config = Config(self.config)
+            config.HTMLExporter.template_name = "feedback"
+            config.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates")]
+            config.HTMLExporter.extra_template_paths = [
+                str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+            exporter = HTMLExporter(config=config)
+            # Whatever the course config says, hidden tests are cleared from returned feedback.
+            for preprocessor in (GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor):
+                exporter.register_preprocessor(preprocessor(config=config), enabled=True)
+            self._exporter = exporter
+        return self._exporter
+
     def feedback(self, student, assignment):
-        """Generate the HTML feedback; a problem string if it failed or leaked a hidden test."""
-        if not any(self.autograded_folder(student, assignment).glob("*.ipynb")):
-            return None  # no notebook could be graded: nothing to give feedback on
-        config = Config()
-        # Whatever the course config says, hidden tests are cleared from returned feedback.
-        config.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
-        self.api.config.merge(config)
-        result = self.api.generate_feedback(assignment, student, force=True)
-        if not result.get("success"):
-            return "feedback could not be generated: " + (result.get("error") or "")[-300:]
+        """Write the HTML feedback of every graded notebook of a submission; a problem
+        string if it failed or if a hidden test made it into the page."""
+        graded = self.autograded_folder(student, assignment)
         folder = Path(self.coursedir.format_path(self.coursedir.feedback_directory, student,
                                                  assignment))
+        folder.mkdir(parents=True, exist_ok=True)
         secrets = self.hidden_lines(assignment)
-        for page in folder.glob("*.html"):
-            text = page.read_text(encoding="utf-8", errors="replace")
-            if any(line in text or html.escape(line) in text for line in secrets):
-                page.unlink()
-                return f"feedback {page.name} withheld: it showed a hidden test"
+        for path in sorted(graded.glob("*.ipynb")):
+            resources = self._resources(student, assignment, path.stem)
+            resources["metadata"]["name"] = path.stem
+            try:
+                page, _ = self._feedback_exporter().from_notebook_node(
+                    nbformat.read(str(path), as_version=4), resources)
+            except Exception as error:  # noqa: BLE001
+                return f"feedback for {path.stem} could not be generated: {error}"[:300]
+            if any(line in page or html.escape(line) in page for line in secrets):
+                return f"feedback {path.stem}.html withheld: it showed a hidden test"
+            (folder / f"{path.stem}.html").write_text(page, encoding="utf-8")
+        stamp = graded / "timestamp.txt"
+        if stamp.exists():
+            shutil.copy(stamp, folder / "timestamp.txt")
         return None
 
     def hidden_lines(self, assignment):
