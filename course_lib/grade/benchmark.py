@@ -11,7 +11,6 @@ score. The grader's reference cache is built first, so neither side pays for it.
 import json
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
