@@ -462,12 +462,17 @@ def _coreml(label, ns, name):
         _fail(label, f"`{name}` is a spec (protobuf); keep the MLModel object that ct.convert() returns.")
     if not hasattr(value, "get_spec"):
         _fail(label, f"`{name}` is a {kind}; expected the MLModel that ct.convert() returns.")
+    return value, _read_coreml(label, value, f"`{name}` is not a readable Core ML model")
+
+
+def _read_coreml(label, model, problem):
+    """inspect_coreml(model) (an MLModel or a saved package), or FAIL with ``problem: <error>``."""
+    __tracebackhide__ = True
     try:
         with quiet():
-            report = model_inspect.inspect_coreml(value)
+            return model_inspect.inspect_coreml(model)
     except CourseInputError as error:
-        _fail(label, f"`{name}` is not a readable Core ML model: {error}")
-    return value, report
+        _fail(label, f"{problem}: {error}")
 
 
 def coreml_mlprogram(label, ns, name="mlmodel"):
@@ -519,11 +524,7 @@ def coreml_saved(label, ns, path_name="MLPACKAGE_PATH", name="mlmodel"):
     path = Path(_get(label, ns, path_name))
     _fresh(label, path, f"save the model with {name}.save({path_name})")
     _, report = _coreml(label, ns, name)
-    try:
-        with quiet():
-            saved = model_inspect.inspect_coreml(path)
-    except CourseInputError as error:
-        _fail(label, f"{path} does not load: {error}")
+    saved = _read_coreml(label, path, f"{path} does not load")
     if (saved.model_type, saved.class_labels) != (report.model_type, report.class_labels):
         _fail(label, f"{path} holds a different model than `{name}`: save `{name}` itself.")
     _pass(label, f"{path} saved ({saved.size_bytes:,} bytes) and loads back as the same model.")
@@ -649,12 +650,7 @@ def _coreml_package(label, ns, path_name):
 
     path = Path(_get(label, ns, path_name))
     _fresh(label, path, f"save the compressed model with compressed_mlmodel.save({path_name})")
-    try:
-        with quiet():
-            report = model_inspect.inspect_coreml(path)
-    except CourseInputError as error:
-        _fail(label, f"{path} does not load: {error}")
-    return path, report
+    return path, _read_coreml(label, path, f"{path} does not load")
 
 
 def coreml_compressed(label, ns, path_name="COMPRESSED_PATH"):

@@ -21,6 +21,8 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
+import nbformat
+
 from course_lib.grade import intake, record
 
 CELL_TIMEOUT = 120           # seconds per cell (nbgrader's Execute.timeout, from the course config)
@@ -143,7 +145,7 @@ def grade(course, assignments=None, students=None, workers=2, scheduler=None, fo
                     continue
                 if client is None:
                     client, cluster = _client(workers, scheduler)
-                payload = {"notebook": _writes(nb), "cell_timeout": cell_timeout,
+                payload = {"notebook": nbformat.writes(nb), "cell_timeout": cell_timeout,
                            "notebook_timeout": notebook_timeout, "output_limit": OUTPUT_LIMIT,
                            "scratch_bytes": SCRATCH_BYTES}
                 future = client.submit(worker.grade_notebook, payload, pure=False,
@@ -198,15 +200,7 @@ def _metadata_problem(error):
     return f"{type(error).__name__}: {error}"[:300]
 
 
-def _writes(nb):
-    import nbformat
-
-    return nbformat.writes(nb)
-
-
 def _record_notebook(recorder, outcome, notebook, result):
-    import nbformat
-
     student, assignment = outcome.student, outcome.assignment
     if "failed" in result:
         recorder.zero(student, assignment, notebook)

@@ -57,6 +57,7 @@ class Recorder:
         self.coursedir = self.api.coursedir
         self.db_url = self.coursedir.db_url
         self._exporter = None
+        self._hidden = {}  # assignment -> its hidden-test lines
 
     def gradebook(self):
         return Gradebook(self.db_url, self.coursedir.course_id)
@@ -173,8 +174,10 @@ class Recorder:
         return None
 
     def hidden_lines(self, assignment):
-        """Lines of the assignment's hidden tests long enough to recognise."""
-        lines = set()
+        """Lines of the assignment's hidden tests long enough to recognise (read once)."""
+        if assignment in self._hidden:
+            return self._hidden[assignment]
+        lines = self._hidden[assignment] = set()
         with self.gradebook() as gb:
             for notebook in gb.find_assignment(assignment).notebooks:
                 for cell in notebook.source_cells:

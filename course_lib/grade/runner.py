@@ -12,7 +12,7 @@ killed costs that notebook only. The child
 4. returns the executed notebook and what went wrong as one JSON object.
 
 The payload is JSON: ``{"notebook": <ipynb text>, "cell_timeout": s, "output_limit": bytes,
-"scratch_bytes": bytes, "notebook_timeout": s, "private_mounts": bool}``.
+"scratch_bytes": bytes, "notebook_timeout": s}``.
 """
 import ctypes
 import json
@@ -50,12 +50,12 @@ def _scratch(size_bytes, private_mounts):
     return folder, []
 
 
-def run(payload):
+def run(payload, private_mounts=False):
     from course_lib import grading
 
     start = time.perf_counter()
     box = sandbox_lib.Sandbox.detect()
-    scratch, warnings = _scratch(payload["scratch_bytes"], payload.get("private_mounts", False))
+    scratch, warnings = _scratch(payload["scratch_bytes"], private_mounts)
     uid = UID_BASE + os.getpid() % 5000
     work, exchange, kernel_dir, home = (scratch / n for n in ("work", "rpc", "kernel", "home"))
     for folder in (work, exchange, kernel_dir, home):
@@ -92,7 +92,7 @@ def run(payload):
     except Exception as error:  # noqa: BLE001  (the kernel would not start, and the like)
         problems.append(f"the notebook could not be run: {type(error).__name__}: {error}"[:500])
     finally:
-        if box.is_root and payload.get("private_mounts"):
+        if private_mounts:
             subprocess.run(["umount", "-l", str(scratch)], capture_output=True)
         shutil.rmtree(scratch, ignore_errors=True)
     nb, resources = LimitOutput().preprocess(nb, resources)
@@ -128,9 +128,7 @@ def grade_forked(payload, result_limit):
         code = 0
         try:
             _die_with_parent()
-            if payload.get("private_mounts") and not _private_mount_namespace():
-                payload = dict(payload, private_mounts=False)
-            result = run(payload)
+            result = run(payload, private_mounts=os.geteuid() == 0 and _private_mount_namespace())
         except BaseException as error:  # noqa: BLE001  (reported to the worker, not raised)
             result, code = {"failed": f"the grading process failed: {type(error).__name__}: "
                                       f"{error}"[:500]}, 1

@@ -9,7 +9,6 @@ hung or crashed notebook costs that notebook only.
 """
 import functools
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -17,16 +16,6 @@ import threading
 RESULT_LIMIT = 64 * 2**20  # bytes of result accepted (the notebook's outputs are capped far below)
 
 _servers = threading.local()
-
-
-@functools.lru_cache(maxsize=None)
-def _private_mounts():
-    """Whether runners can get a private mount namespace (for a size-limited scratch tmpfs)."""
-    if os.geteuid() != 0:
-        return False
-    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"],
-                           capture_output=True)
-    return probe.returncode == 0
 
 
 @functools.lru_cache(maxsize=None)
@@ -53,7 +42,6 @@ def grade_notebook(payload):
     """``{"notebook", "problems", "warnings", "seconds"}`` for a payload (see runner), or
     ``{"failed": reason}`` when the notebook could not be run at all."""
     warm_cache()
-    payload = dict(payload, private_mounts=_private_mounts())
     server = _server()
     try:
         server.stdin.write(json.dumps(payload) + "\n")
