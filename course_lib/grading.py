@@ -711,12 +711,47 @@ def _pick_reference(variants, budget):
 PHONE_BUDGET = {"max_size_bytes": 300_000, "min_accuracy": 0.98, "max_latency_ratio": 0.8}  # 04 q3
 
 
+VARIANT_NAMES = ("float32", "float16", "dynamic_range", "int8")
+
+
+@functools.lru_cache(maxsize=None)
+def variant_facts():
+    """{name: (size in bytes, validation accuracy)} of the four TFLite variants, computed by
+    the grader: what the notebook's measuring cell must have found (latency aside)."""
+    split = splits().val
+    facts = {}
+    for name in VARIANT_NAMES:
+        blob = reference_tflite(name)
+        accuracy = np.mean(_run_tflite(blob, split.normalized()).argmax(axis=1) == split.labels)
+        facts[name] = (len(blob), round(float(accuracy), 4))
+    return facts
+
+
+def _genuine_variants(label, variants):
+    """The notebook's `variants`, if it is the table the measuring cell made: the grader's
+    own sizes and accuracies, and a latency ratio measured for each variant. An answer cell
+    can empty or rewrite the table; then there is nothing to pick from."""
+    facts = variant_facts()
+    redo = "run the locked cell that measures the variants again, and do not change `variants`"
+    try:
+        rows = {v["name"]: v for v in variants}
+        seen = {n: (int(v["size_bytes"]), round(float(v["accuracy"]), 4)) for n, v in rows.items()}
+        ratios = {n: float(v["latency_ratio"]) for n, v in rows.items()}
+    except (TypeError, KeyError, ValueError):
+        _fail(label, f"`variants` is not the table of measured variants: {redo}.")
+    if seen != facts or not all(np.isfinite(r) and r > 0 for r in ratios.values()):
+        _fail(label, f"`variants` does not hold the four measured variants: {redo}.")
+    return [dict(rows[n]) for n in VARIANT_NAMES]
+
+
 def variant_choice(label, ns):
     """`choice` = pick_variant(variants, PHONE_BUDGET) is the variant that meets the budget."""
     __tracebackhide__ = True
     variants = _get(label, ns, "variants", "run the cell that measures the variants")
     choice = _get(label, ns, "choice")
-    want = _pick_reference(variants, PHONE_BUDGET)  # the grader's own copy of the budget
+    # Sizes and accuracies are checked against the grader's own; the latency ratios are
+    # this run's measurement, as the task says. The budget is the grader's copy.
+    want = _pick_reference(_genuine_variants(label, variants), PHONE_BUDGET)
     if choice != want:
         _fail(label, f"choice is {choice!r}, but the variant that meets every limit of "
                      f"PHONE_BUDGET with the best accuracy is {want!r}.")

@@ -6,12 +6,17 @@ import sys
 from pathlib import Path
 
 
+NOT_GRADED_EXIT = 3  # some submissions could not be graded (a grader failure): run again
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m course_lib.grade",
         description="Grade every submission under nbgrader's submitted/<student>/<assignment>/, "
                     "each in a sandbox, in parallel: scores into the gradebook, grades.csv, "
-                    "feedback. Safe to stop and run again: finished submissions are skipped.")
+                    "feedback. Safe to stop and run again: finished submissions are skipped. "
+                    "Exit status 0: all graded; 1: nothing graded (the grader cannot run here); "
+                    f"{NOT_GRADED_EXIT}: some submissions not graded (grader failures), run again.")
     parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
                         help="assignments to grade (default: every one with submissions)")
     parser.add_argument("--workers", type=int, default=2,
@@ -58,6 +63,11 @@ def main(argv=None):
         outcomes = batch.grade(args.course, args.assignments or None, args.students,
                                workers=args.workers, scheduler=args.scheduler, force=args.force,
                                notebook_timeout=args.notebook_timeout)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, batch.GraderUnavailable) as error:
         sys.exit(f"error: {error}")
-    sys.exit(0 if outcomes is not None else 1)
+    not_graded = sum(o.status == batch.NOT_GRADED for o in outcomes)
+    if not_graded:
+        print(f"{not_graded} submission(s) not graded because the grader failed (see grades.csv); "
+              "run the same command again to grade them", file=sys.stderr)
+        sys.exit(NOT_GRADED_EXIT)
+    sys.exit(0)

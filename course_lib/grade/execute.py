@@ -11,15 +11,18 @@
 """
 import json
 import os
+import select
 import subprocess
 import sys
+import tempfile
+import time
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
-from traitlets import Any, Dict, Integer, List, Unicode
+from traitlets import Any, Bool, Dict, Integer, List, Unicode
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -60,24 +63,61 @@ class SandboxedKernelManager(AsyncKernelManager):
     start_kernel = _async_start_kernel
 
 
+class JudgeUnavailable(Exception):
+    """The judge process could not start or stopped: a failure of the grader, not a grade."""
+
+
+class _Lines:
+    """Lines read from a pipe with a deadline (a hung judge must not hang the grader)."""
+
+    def __init__(self, fd):
+        self.fd, self.buffer = fd, b""
+
+    def readline(self, timeout):
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                raise JudgeUnavailable("the judge process stopped")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode("utf-8")
+
+
 class JudgedExecute(Execute):
-    """Execute, with graded test cells judged in a separate process."""
+    """Execute, with graded test cells judged in a separate process.
+
+    A graded test cell earns points only if its check ran to completion and passed: its
+    verdict (:attr:`verdicts`, by grade id) is "passed" only when the judge reported it
+    with no error. A cell cut off by a time limit, or after the kernel died or hung, gets
+    an error output saying why. When the judge itself cannot start or stops, the cell's
+    verdict is "grader error" and :attr:`grader_errors` says why: that notebook is not
+    graded at all (a failure of the grader is not the student's zero).
+    """
 
     judge_cmd = List(Unicode())        # argv of the judge, already sandboxed
     exchange = Unicode()               # folder for judge <-> kernel requests
     output_limit = Integer(1_000_000)  # bytes of output kept per cell while it runs
-    problems = List()                  # what went wrong, for the batch report
+    judge_timeout = Integer(120)       # seconds the judge may think per step (kernel time excluded)
+    judge_startup_timeout = Integer(120)  # seconds for the judge to import the checks
+    require_judge = Bool(False)        # wait for the judge before the first cell (preflight)
+    problems = List()                  # what went wrong because of the notebook, for the report
+    grader_errors = List()             # what went wrong because of the grader
+    verdicts = Dict()                  # grade id of a test cell -> "passed", "failed" or "grader error"
 
     def preprocess(self, nb, resources=None, km=None):
-        self.judge = subprocess.Popen(self.judge_cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.DEVNULL, text=True, bufsize=1)
-        self.judge_ready = False
-        self.kernel_dead = None
+        self.judge = None
+        self.kernel_gone = None  # why the kernel can no longer run anything
         try:
+            self._start_judge()
+            if self.require_judge:
+                self._wait_for_judge()
             return super().preprocess(nb, resources, km)
         finally:
-            self.judge.kill()
-            self.judge.wait()
+            self._stop_judge()
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
@@ -87,46 +127,96 @@ class JudgedExecute(Execute):
             cell.outputs = self._judge(cell, index)
             cell.execution_count = None
             return cell, resources
-        if self.kernel_dead:
-            cell.outputs = [_error("DeadKernelError", self.kernel_dead)]
+        if self.kernel_gone:
+            cell.outputs = [_error("NotRun", f"this cell was not run: {self.kernel_gone}")]
             return cell, resources
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self.kernel_dead = f"the kernel died while running cell {index + 1}"
-            self.problems.append(self.kernel_dead)
-            cell.outputs.append(_error("DeadKernelError", self.kernel_dead))
-            return cell, resources
+            self._kernel_lost(cell, f"the kernel died while running cell {index + 1}")
+        except CellTimeoutError:
+            self._kernel_lost(cell, f"cell {index + 1} did not stop when interrupted at the "
+                                    f"{self.timeout} s time limit")
+        return cell, resources
+
+    def _kernel_lost(self, cell, reason):
+        """The kernel died or cannot be interrupted: nothing after this can run in it."""
+        self.kernel_gone = reason
+        self.problems.append(reason)
+        cell.outputs.append(_error("DeadKernelError" if "died" in reason else "CellTimeoutError",
+                                   reason))
 
     # ---------------------------------------------------------------- judge
 
-    def _judge_message(self):
-        line = self.judge.stdout.readline()
-        if not line:
-            raise RuntimeError("the judge process stopped")
-        return json.loads(line)
+    def _start_judge(self):
+        # Started with the kernel, so that both import their libraries at the same time.
+        # Its stderr goes to an unnamed file of the grader's (no sandbox can see it): the
+        # reason it could not start, if it could not.
+        self.judge_log = tempfile.TemporaryFile()
+        self.judge = subprocess.Popen(self.judge_cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=self.judge_log, bufsize=0)
+        self.judge_lines = _Lines(self.judge.stdout.fileno())
+        self.judge_ready = False
+
+    def _wait_for_judge(self):
+        try:
+            if not json.loads(self.judge_lines.readline(self.judge_startup_timeout)).get("ready"):
+                raise ValueError("it did not say it was ready")
+        except (TimeoutError, OSError, ValueError, JudgeUnavailable) as error:
+            raise JudgeUnavailable(f"the grader's check process could not start "
+                                   f"({type(error).__name__}: {error}){_last_line(self.judge_log)}") from None
+        self.judge_ready = True
+
+    def _stop_judge(self):
+        if self.judge is not None:
+            self.judge.kill()
+            self.judge.wait()
+            self.judge = None
+            self.judge_log.close()
+
+    def _send_judge(self, message):
+        self.judge.stdin.write((json.dumps(message) + "\n").encode("utf-8"))
 
     def _judge(self, cell, index):
+        grade_id = cell.metadata.nbgrader["grade_id"]
         try:
+            if self.judge is None:  # the last one was stopped after a time-out
+                self._start_judge()
             if not self.judge_ready:
-                assert self._judge_message().get("ready")
-                self.judge_ready = True
-            self.judge.stdin.write(json.dumps({"cell": cell.source}) + "\n")
-            self.judge.stdin.flush()
+                self._wait_for_judge()
+            self._send_judge({"cell": cell.source})
             while True:
-                message = self._judge_message()
+                message = json.loads(self.judge_lines.readline(self.judge_timeout))
                 if "outputs" in message:
-                    return [nbformat.from_dict(o) for o in message["outputs"]]
+                    outputs = [nbformat.from_dict(o) for o in message["outputs"]]
+                    grader_error = message.get("grader_error")
+                    break
                 self._answer(message["rpc"], cell, index)
-        except (RuntimeError, OSError, ValueError, AssertionError) as error:
-            self.problems.append(f"the judge failed on cell {index + 1}: {error}")
-            return [_error("JudgeError", "this cell could not be graded: the grader's check "
-                                         "process stopped")]
+        except TimeoutError:
+            self._stop_judge()
+            self.problems.append(f"the check of cell {index + 1} did not finish within "
+                                 f"{self.judge_timeout} s")
+            outputs = [_error("CheckTimeout", f"this test did not finish within "
+                                              f"{self.judge_timeout} s, so it earns no points")]
+        except (JudgeUnavailable, OSError, ValueError, KeyError, TypeError) as error:
+            self._stop_judge()
+            self.grader_errors.append(f"the grader's check process failed on cell {index + 1} "
+                                      f"({type(error).__name__}: {error})"[:500])
+            self.verdicts[grade_id] = "grader error"
+            return [_error("GraderError", "this cell could not be graded: the grader's check "
+                                          "process failed")]
+        if grader_error:  # said by the judge itself, never inferred from what a check printed
+            self.grader_errors.append(f"cell {index + 1}: {grader_error}"[:500])
+            self.verdicts[grade_id] = "grader error"
+        else:
+            failed = any(o.get("output_type") == "error" for o in outputs)
+            self.verdicts[grade_id] = "failed" if failed else "passed"
+        return outputs
 
     def _answer(self, number, cell, index):
         """Have the kernel answer judge request ``number``; tell the judge how it went."""
-        if self.kernel_dead:
-            reply = {"ok": False, "error": self.kernel_dead}
+        if self.kernel_gone:
+            reply = {"ok": False, "error": self.kernel_gone}
         else:
             folder = os.path.join(self.exchange, str(int(number)))
             code = (f"__import__('course_lib.grade.remote', fromlist=['serve'])"
@@ -138,13 +228,17 @@ class JudgedExecute(Execute):
                 reply = ({"ok": False, "error": f"{failed[0].ename}: {failed[0].evalue}"[:500]}
                          if failed else {"ok": True})
             except DeadKernelError:
-                self.kernel_dead = f"the kernel died while answering the test of cell {index + 1}"
-                self.problems.append(self.kernel_dead)
-                reply = {"ok": False, "error": self.kernel_dead}
+                self.kernel_gone = f"the kernel died while answering the test of cell {index + 1}"
+                self.problems.append(self.kernel_gone)
+                reply = {"ok": False, "error": self.kernel_gone}
+            except CellTimeoutError:
+                self.kernel_gone = (f"the notebook's code called by the test of cell {index + 1} "
+                                    f"did not stop when interrupted at the {self.timeout} s time limit")
+                self.problems.append(self.kernel_gone)
+                reply = {"ok": False, "error": self.kernel_gone}
             finally:
                 self.nb.cells[index] = cell  # execute_cell stores the cell it ran at index
-        self.judge.stdin.write(json.dumps(reply) + "\n")
-        self.judge.stdin.flush()
+        self._send_judge(reply)
 
     # ---------------------------------------------------------------- output cap
 
@@ -159,6 +253,16 @@ class JudgedExecute(Execute):
                     text=f"\n[output stopped here: over {self.output_limit:,} bytes]\n"))
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+def _last_line(handle, size=4096):
+    """': <the last line written to a file>', or '' (for error messages)."""
+    try:
+        handle.seek(max(0, os.fstat(handle.fileno()).st_size - size))
+        lines = handle.read().decode("utf-8", "replace").strip().splitlines()
+    except (OSError, ValueError):
+        return ""
+    return f": {lines[-1].strip()[:300]}" if lines else ""
 
 
 def _error(ename, evalue):

@@ -84,7 +84,9 @@ class Kernel:
         self.count += 1
         folder = self.exchange / str(self.count)
         folder.mkdir(parents=True)
-        encoded = remote.Encoder(folder, copy_outside_paths_under=self.scratch).encode(list(args))
+        # Strict: an argument of the grader's that cannot cross raises remote.GraderError.
+        encoded = remote.Encoder(folder, copy_outside_paths_under=self.scratch,
+                                 strict=True).encode(list(args))
         (folder / "request.json").write_text(json.dumps({"op": op, "name": name, "args": encoded}))
         _send(self.channel_out, {"rpc": self.count})
         reply = json.loads(self.channel_in.readline() or '{"ok": false, "error": "runner gone"}')
@@ -107,9 +109,12 @@ class RemoteFunction:
 
     def __call__(self, *args):
         response, decoder = self.kernel.request("call", self.__name__, args)
-        if response.get("status") == "error":
+        status = response.get("status")
+        if status == "error":  # the student's function raised
             raise remote._remote_error(str(response.get("type")), str(response.get("message")))
-        if response.get("status") != "ok":
+        if status == "grader_error":
+            raise remote.GraderError(f"calling {self.__name__}(): {response.get('message')}")
+        if status != "ok":
             raise KernelUnavailable(f"{self.__name__} is no longer defined")
         return _value(self.kernel, self.__name__, response, decoder)
 
@@ -132,6 +137,8 @@ class KernelNamespace(Mapping):
         if name not in self.cache:
             response, decoder = self.kernel.request("get", name)
             status = response.get("status")
+            if status == "grader_error":
+                raise remote.GraderError(f"reading `{name}`: {response.get('message')}")
             self.cache[name] = (_value(self.kernel, name, response, decoder)
                                 if status == "ok" else _MISSING)
         return self.cache[name]
@@ -188,6 +195,8 @@ def run_cell(source, kernel):
                                                           f"answer: {error}"))
     except CellRejected as error:
         outputs.append(_error_output("CellRejected", str(error)))
+    except remote.GraderError as error:
+        outputs.append(_error_output("GraderError", f"this cell could not be graded: {error}"))
     except Exception as error:  # noqa: BLE001  (untrusted data can break a check in any way)
         outputs.append(_error_output(type(error).__name__, f"the check could not run: {error}"))
     text = printed.getvalue()

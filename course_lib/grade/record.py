@@ -1,39 +1,47 @@
 """The coordinator's side of grading, with nbgrader's own preprocessors and gradebook.
 
-Only the coordinator touches the gradebook (sqlite has one writer):
+The steps are the ones ``nbgrader autograde`` runs, taken from the course config as
+nbgrader takes them (``Autograde.sanitize_preprocessors`` and
+``Autograde.autograde_preprocessors``, each step made with the course config and skipped
+when its ``enabled`` is off). Execution itself happens on a worker, in a sandbox, instead
+of nbgrader's ``Execute``; :meth:`Recorder.execute_options` says how the course
+configured it. Only the coordinator touches the gradebook (sqlite has one writer):
 
-- :meth:`Recorder.sanitize` runs the preprocessors ``nbgrader autograde`` runs before
-  executing (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
-  CheckCellMetadata): deleted, duplicated, re-typed or edited grade cells are put back
-  from the gradebook's master copies before anything is sent to a worker;
-- :meth:`Recorder.save` runs the ones it runs after (SaveAutoGrades, AssignLatePenalties,
-  CheckCellMetadata) on the notebook a worker returns, and writes it where nbgrader's
-  formgrader expects it (``autograded/<student>/<assignment>/``);
+- :meth:`Recorder.sanitize` runs the sanitize list (by default ClearOutput,
+  DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata), then any step
+  the autograde list has before Execute: deleted, duplicated, re-typed or edited grade
+  cells are put back from the gradebook's master copies before anything is sent to a
+  worker;
+- :meth:`Recorder.save` runs the steps the autograde list has after Execute (by default
+  IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+  AssignLatePenalties, CheckCellMetadata; the disabled ones are skipped) on the notebook a
+  worker returns, and writes it where nbgrader's formgrader expects it
+  (``autograded/<student>/<assignment>/``);
 - :meth:`Recorder.zero` scores a notebook that cannot be graded 0, as nbgrader does for
   a missing one;
 - :meth:`Recorder.feedback` writes the feedback as ``nbgrader generate_feedback`` does
-  (its template and preprocessors) and checks that no line of a hidden test made it into
-  the returned HTML.
+  (its template and preprocessors) and withholds a page whose text shows a line of a
+  hidden test.
 
 SaveAutoGrades sets only the automatic score: a manual score a grader entered in the
 formgrader survives any number of regrades.
 """
-import html
 import os
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import nbgrader
 from nbconvert.exporters import HTMLExporter
-from nbconvert.preprocessors import ClearOutputPreprocessor, CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
-                                    DeduplicateIds, GetGrades, OverwriteCells, OverwriteKernelspec,
-                                    SaveAutoGrades)
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
+from traitlets.utils.importstring import import_item
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
@@ -50,6 +58,52 @@ def load_config(course):
     return config
 
 
+class _Text(HTMLParser):
+    """The text of a page as a browser shows it: no tags, no style sheets or scripts."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)  # entities come decoded
+        self.parts, self._hidden = [], False
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden = tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._hidden = False
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def _spaces(text):
+    return " ".join(text.split())
+
+
+def page_text(page):
+    """An HTML page's text content, whitespace runs as one space."""
+    parser = _Text()
+    parser.feed(page)
+    parser.close()
+    return _spaces("".join(parser.parts))
+
+
+def shown_hidden_line(page, lines):
+    """The first of ``lines`` that the page shows, or None. Compared with the page's text,
+    not its markup: syntax highlighting splits every line of code into spans."""
+    text = page_text(page)
+    return next((line for line in sorted(lines) if _spaces(line) in text), None)
+
+
+def _imported(steps):
+    # nbconvert takes each step as a class, an instance or a dotted name
+    return [import_item(s) if isinstance(s, str) else s for s in steps]
+
+
+def _is_execute(step):
+    return issubclass(step if isinstance(step, type) else type(step), Execute)
+
+
 class Recorder:
     def __init__(self, config):
         self.config = config
@@ -58,6 +112,17 @@ class Recorder:
         self.db_url = self.coursedir.db_url
         self._exporter = None
         self._hidden = {}  # assignment -> its hidden-test lines
+        # nbgrader's own lists, as the course configured them
+        autograde = Autograde(coursedir=self.coursedir, config=config)
+        steps = _imported(autograde.autograde_preprocessors)
+        at = next((i for i, step in enumerate(steps) if _is_execute(step)), None)
+        if at is None:
+            raise ValueError("Autograde.autograde_preprocessors in the course's nbgrader_config.py "
+                             "has no Execute: the batch grader runs notebooks in place of "
+                             "Execute (or a subclass of it), so the list needs one")
+        # Steps configured before Execute run on the coordinator too, before the worker's turn.
+        self._sanitize_steps = _imported(autograde.sanitize_preprocessors) + steps[:at]
+        self._execute, self._after_execute = steps[at], steps[at + 1:]
 
     def gradebook(self):
         return Gradebook(self.db_url, self.coursedir.course_id)
@@ -93,24 +158,37 @@ class Recorder:
     def _resources(self, student, assignment, notebook):
         return {"nbgrader": {"notebook": notebook, "assignment": assignment, "student": student,
                              "db_url": self.db_url},
-                "metadata": {"path": str(self.autograded_folder(student, assignment))}}
+                "metadata": {"name": notebook,
+                             "path": str(self.autograded_folder(student, assignment))}}
 
-    def _run(self, preprocessors, nb, resources):
-        for cls in preprocessors:
-            nb, resources = cls(config=self.config).preprocess(nb, resources)
+    def _step(self, step):
+        """A preprocessor as nbgrader's exporter makes it: a class gets the course config."""
+        return step(config=self.config) if isinstance(step, type) else step
+
+    def _run(self, steps, nb, resources):
+        for step in steps:
+            # Called, not .preprocess(): a step whose `enabled` is off is skipped, as in nbconvert.
+            nb, resources = self._step(step)(nb, resources)
         return nb, resources
+
+    def execute_options(self):
+        """The course's settings of nbgrader's Execute that the worker applies (JSON-able)."""
+        execute = self._step(self._execute)
+        options = {name: getattr(execute, name) for name in (
+            "timeout", "interrupt_on_timeout", "startup_timeout", "iopub_timeout",
+            "raise_on_iopub_timeout", "allow_errors", "kernel_name")}
+        return dict(options, enabled=bool(execute.enabled))
 
     def sanitize(self, student, assignment, notebook, nb):
         """The notebook as nbgrader would execute it (raises on metadata nbgrader rejects)."""
         resources = self._resources(student, assignment, notebook)
-        nb, _ = self._run([ClearOutputPreprocessor, DeduplicateIds, OverwriteKernelspec,
-                           OverwriteCells, CheckCellMetadata], nb, resources)
+        nb, _ = self._run(self._sanitize_steps, nb, resources)
         return nb
 
     def save(self, student, assignment, notebook, nb):
         """Scores of an executed notebook into the gradebook; the notebook into autograded/."""
         resources = self._resources(student, assignment, notebook)
-        nb, _ = self._run([SaveAutoGrades, AssignLatePenalties, CheckCellMetadata], nb, resources)
+        nb, _ = self._run(self._after_execute, nb, resources)
         path = self.autograded_folder(student, assignment) / f"{notebook}.ipynb"
         tmp = path.with_suffix(".tmp")
         nbformat.write(nb, str(tmp))
@@ -165,7 +243,7 @@ class Recorder:
                     nbformat.read(str(path), as_version=4), resources)
             except Exception as error:  # noqa: BLE001
                 return f"feedback for {path.stem} could not be generated: {error}"[:300]
-            if any(line in page or html.escape(line) in page for line in secrets):
+            if shown_hidden_line(page, secrets):
                 return f"feedback {path.stem}.html withheld: it showed a hidden test"
             (folder / f"{path.stem}.html").write_text(page, encoding="utf-8")
         stamp = graded / "timestamp.txt"
@@ -187,7 +265,7 @@ class Recorder:
                             inside = True
                         elif HIDDEN_END in line:
                             inside = False
-                        elif inside and len(line.strip()) >= 20:
-                            lines.add(line.strip())
+                        elif inside and len(_spaces(line)) >= 20:
+                            lines.add(_spaces(line))
         return lines
 

@@ -7,12 +7,14 @@ killed costs that notebook only. The child
 1. makes a scratch folder: a size-limited tmpfs when it runs as root in a private mount
    namespace of its own, else a plain temporary folder;
 2. starts the judge and the course kernel, each in its own sandbox, as an unprivileged user;
-3. runs the preprocessors of ``nbgrader autograde`` that execute a notebook
-   (``JudgedExecute``, then ``LimitOutput``);
-4. returns the executed notebook and what went wrong as one JSON object.
+3. runs the notebook with ``JudgedExecute`` (nbgrader's ``Execute``, configured as the
+   course configures it: the payload's ``execute`` options);
+4. returns the executed notebook, each test cell's verdict and what went wrong as one
+   JSON object, or ``{"not_graded": reason}`` when the grader itself failed, or
+   ``{"failed": reason}`` when the notebook ran out of time.
 
-The payload is JSON: ``{"notebook": <ipynb text>, "cell_timeout": s, "output_limit": bytes,
-"scratch_bytes": bytes, "notebook_timeout": s}``.
+The payload is JSON: ``{"notebook": <ipynb text>, "execute": {Execute option: value},
+"output_limit": bytes, "scratch_bytes": bytes, "notebook_timeout": s}``.
 """
 import ctypes
 import json
@@ -27,7 +29,6 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import LimitOutput
 
 from course_lib.grade import sandbox as sandbox_lib
 from course_lib.grade.execute import JudgedExecute, SandboxedKernelManager
@@ -36,9 +37,15 @@ KERNEL_NAME = "mobile-course"
 UID_BASE = 61000  # sandboxed users are 61000-65999: one per runner, so per-user limits are per runner
 
 
+SCRATCH_PREFIX = "course-grade-"
+EXECUTE_OPTIONS = ("timeout", "interrupt_on_timeout", "startup_timeout", "iopub_timeout",
+                   "raise_on_iopub_timeout")  # of nbgrader's Execute, as the course sets them
+
+
 def _scratch(size_bytes, private_mounts):
     """(scratch folder, warnings)."""
-    folder = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    # The pid in the name lets a later runner remove it if this process is killed.
+    folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     folder.chmod(0o755)  # the sandbox's user must be able to enter it
     if not private_mounts:
         return folder, ["the scratch folder is not size-limited (needs root and a private "
@@ -48,6 +55,24 @@ def _scratch(size_bytes, private_mounts):
     if mounted.returncode != 0:
         return folder, [f"could not mount a size-limited scratch folder ({mounted.stderr.strip()})"]
     return folder, []
+
+
+def remove_stale_scratch(tmp=None):
+    """Remove the scratch folders of runners that were killed (their pid is gone)."""
+    for folder in Path(tmp or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if folder.is_dir() and not folder.is_symlink() and (not pid.isdigit() or not _alive(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def run(payload, private_mounts=False):
@@ -81,24 +106,55 @@ def run(payload, private_mounts=False):
         connection_file=str(kernel_dir / "connection.json"), sandbox=box,
         sandbox_options=dict(workdir=work, uid=uid, readable=cache, writable=[str(scratch)],
                              limits=limits), extra_env=env)
-    executor = JudgedExecute(timeout=payload["cell_timeout"], kernel_name=KERNEL_NAME,
-                             judge_cmd=judge_cmd, exchange=str(exchange),
-                             output_limit=payload["output_limit"])
+    # The course's Execute settings; the kernel is always the course kernel in the sandbox.
+    options = {k: v for k, v in payload.get("execute", {}).items() if k in EXECUTE_OPTIONS}
+    executor = JudgedExecute(kernel_name=KERNEL_NAME, judge_cmd=judge_cmd, exchange=str(exchange),
+                             output_limit=payload["output_limit"],
+                             judge_timeout=options.get("timeout") or JudgedExecute.judge_timeout.default_value,
+                             require_judge=payload.get("preflight", False), **options)
     nb = nbformat.reads(payload["notebook"], as_version=4)
     resources = {"metadata": {"path": str(work)}}
-    problems = []
     try:
         nb, resources = executor.preprocess(nb, resources, km=km)
     except Exception as error:  # noqa: BLE001  (the kernel would not start, and the like)
-        problems.append(f"the notebook could not be run: {type(error).__name__}: {error}"[:500])
+        # Cells cut off by the notebook's own code are handled cell by cell; what reaches
+        # here is the grader's machinery failing, so the notebook is not graded at all.
+        return {"not_graded": f"the notebook could not be run: {type(error).__name__}: "
+                              f"{error}"[:500]}
     finally:
         if private_mounts:
             subprocess.run(["umount", "-l", str(scratch)], capture_output=True)
         shutil.rmtree(scratch, ignore_errors=True)
-    nb, resources = LimitOutput().preprocess(nb, resources)
-    return {"notebook": nbformat.writes(nb), "problems": problems + executor.problems,
-            "warnings": list(box.warnings) + warnings,
+    if executor.grader_errors:
+        return {"not_graded": "; ".join(executor.grader_errors)}
+    return {"notebook": nbformat.writes(nb), "verdicts": dict(executor.verdicts),
+            "problems": list(executor.problems), "warnings": list(box.warnings) + warnings,
             "seconds": round(time.perf_counter() - start, 2)}
+
+
+PREFLIGHT_CODE = "import course_lib.grading, course_lib.grade.remote"
+
+
+def preflight_payload(execute=None):
+    """A notebook that needs what every notebook needs: the judge, and a kernel that
+    imports the course's library."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PREFLIGHT_CODE)])
+    nb.metadata.kernelspec = {"name": KERNEL_NAME, "display_name": KERNEL_NAME, "language": "python"}
+    return {"notebook": nbformat.writes(nb), "execute": dict(execute or {}), "preflight": True,
+            "output_limit": 100_000, "scratch_bytes": 64 * 2**20, "notebook_timeout": 300}
+
+
+def preflight_problem(result):
+    """What stops this machine from grading, from the result of :func:`preflight_payload`
+    (None if nothing)."""
+    if "notebook" not in result:
+        return result.get("not_graded") or result.get("failed") or "no result"
+    nb = nbformat.reads(result["notebook"], as_version=4)
+    errors = [o for o in nb.cells[0].get("outputs", []) if o.get("output_type") == "error"]
+    if errors:
+        return (f"the course kernel cannot import the course's library ({errors[0].ename}: "
+                f"{errors[0].evalue}); is the course installed in this environment?")
+    return None
 
 
 def _die_with_parent():
@@ -130,8 +186,8 @@ def grade_forked(payload, result_limit):
             _die_with_parent()
             result = run(payload, private_mounts=os.geteuid() == 0 and _private_mount_namespace())
         except BaseException as error:  # noqa: BLE001  (reported to the worker, not raised)
-            result, code = {"failed": f"the grading process failed: {type(error).__name__}: "
-                                      f"{error}"[:500]}, 1
+            result, code = {"not_graded": f"the grading process failed: {type(error).__name__}: "
+                                          f"{error}"[:500]}, 1
         try:
             with os.fdopen(write_end, "w", encoding="utf-8") as handle:
                 json.dump(result, handle)
@@ -161,7 +217,7 @@ def grade_forked(payload, result_limit):
     try:
         return json.loads(b"".join(chunks))
     except ValueError:
-        return {"failed": f"the grading process ended with status {status} and no result"}
+        return {"not_graded": f"the grading process ended with status {status} and no result"}
 
 
 def serve(result_limit):
@@ -173,6 +229,7 @@ def serve(result_limit):
     from course_lib import grading  # noqa: F401  (imported once, here, for every child)
 
     sandbox_lib.Sandbox.detect()  # probed once; children inherit the answer
+    remove_stale_scratch()
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # stdout belongs to the protocol; anything else printed goes to stderr
     for line in sys.stdin:

@@ -39,9 +39,14 @@ def _server():
 
 
 def grade_notebook(payload):
-    """``{"notebook", "problems", "warnings", "seconds"}`` for a payload (see runner), or
-    ``{"failed": reason}`` when the notebook could not be run at all."""
-    warm_cache()
+    """``{"notebook", "verdicts", "problems", "warnings", "seconds"}`` for a payload (see
+    runner), ``{"failed": reason}`` when the notebook ran out of time, or
+    ``{"not_graded": reason}`` when the grader failed."""
+    try:
+        warm_cache()
+    except Exception as error:  # noqa: BLE001  (the grader's references, not the student's)
+        return {"not_graded": f"the grader's reference files could not be built: "
+                              f"{type(error).__name__}: {error}"[:500]}
     server = _server()
     try:
         server.stdin.write(json.dumps(payload) + "\n")
@@ -51,5 +56,13 @@ def grade_notebook(payload):
         line = ""
     if not line:
         server.kill()
-        return {"failed": "the grading process stopped unexpectedly"}
+        return {"not_graded": "the grading process stopped unexpectedly"}
     return json.loads(line)
+
+
+def preflight(execute=None):
+    """None if this worker can grade: its runner starts, the judge imports the checks and
+    the sandboxed course kernel imports the course's library; else what is wrong."""
+    from course_lib.grade import runner
+
+    return runner.preflight_problem(grade_notebook(runner.preflight_payload(execute)))

@@ -28,7 +28,7 @@ from submissions import MAX_SCORE, WRONG
 
 TIMESTAMP = "2026-03-02 10:00:00.000000 UTC"  # what nbgrader's collect writes
 FORGED_TIMESTAMP = "2020-01-01 00:00:00.000000 UTC"
-QUIZ, METRICS = "05_quiz", "01_metrics"
+QUIZ, METRICS, PIPELINE = "05_quiz", "01_metrics", "02_pipeline_trace"
 
 
 @dataclass(frozen=True)
@@ -467,6 +467,28 @@ def _metrics_solution_with(line):
 
 
 KILL_KERNEL = "__import__('os')._exit(1)"
+# A loop the kernel's interrupt cannot stop: the cell time limit must still end it.
+IGNORE_SIGINT = "__import__('signal').signal(__import__('signal').SIGINT, __import__('signal').SIG_IGN)"
+IGNORES_INTERRUPT = IGNORE_SIGINT + "\nwhile True:\n    pass\n"
+# Honest code that hangs: a catastrophically backtracking regular expression runs in C and
+# never looks at signals, so the interrupt has no effect either.
+BACKTRACKING = 'import re\nre.match(r"(a+)+$", "a" * 40 + "b")\n'
+NOT_STOPPED = "did not stop when interrupted"
+
+
+def _unanswered_metrics(overrides):
+    """01_metrics as released (unanswered), with ``overrides`` ({grade_id: source})."""
+    return _saved(METRICS, lambda ctx: student_notebook(ctx.course, METRICS, None, overrides))
+
+
+# 02 q1, honest: the integer type and its range read from the interpreter's input detail,
+# as LiteRT gives it (a numpy scalar type such as numpy.int8), instead of hard-coded int8.
+DTYPE_FROM_DETAIL = {"q1_answer": solution_answers(PIPELINE)["q1_answer"].replace(
+    "    return np.clip(q, -128, 127).astype(np.int8)[np.newaxis, ..., np.newaxis]",
+    "    dtype = input_detail[\"dtype\"]\n"
+    "    info = np.iinfo(dtype)\n"
+    "    return np.clip(q, info.min, info.max).astype(dtype)[np.newaxis, ..., np.newaxis]")}
+assert "np.iinfo(dtype)" in DTYPE_FROM_DETAIL["q1_answer"]
 SWAPPED = _wrong(METRICS, "swapped_pr")  # 7 of 10: precision, recall, hidden q1 fail
 
 PATCHED_HELPERS = """
@@ -635,6 +657,29 @@ CASES = [
          why="the kernel dies in the hidden q1 test: the 3 visible q1 points were scored, "
              "everything after gets 0 -> 3, and this notebook failed",
          evidence='the kernel died'),
+    Case("metrics_hangs_uninterruptibly", METRICS,
+         _metrics(_metrics_solution_with(IGNORE_SIGINT + "\n        while True: pass")),
+         3, "failed", NOT_STOPPED,
+         why="metrics() ignores the interrupt and loops on the hidden test's 4x4 matrix: the "
+             "kernel is stuck, so that test and every later cell earn nothing; the 3 visible "
+             "q1 points were scored before -> 3, and this notebook failed",
+         evidence=NOT_STOPPED),
+    # ---- a test cell earns points only if its check ran to completion and passed
+    Case("blank_ignores_interrupt", METRICS, _unanswered_metrics({"q1_answer": IGNORES_INTERRUPT}),
+         0, "failed", NOT_STOPPED,
+         why="unanswered; the first answer cell ignores SIGINT and loops: no later cell can run, "
+             "so no test ran to completion (10 if tests without outputs counted) -> 0",
+         evidence=NOT_STOPPED),
+    Case("blank_backtracking_regex", METRICS, _unanswered_metrics({"q1_answer": BACKTRACKING}),
+         0, "failed", NOT_STOPPED,
+         why="unanswered; the first answer cell hangs in a regular expression that no interrupt "
+             "stops (10 if tests without outputs counted) -> 0",
+         evidence=NOT_STOPPED),
+    # ---- values crossing between the judge and the kernel
+    Case("dtype_from_detail", PIPELINE, _saved(PIPELINE, lambda ctx: _released(ctx, PIPELINE,
+                                                                              DTYPE_FROM_DETAIL)),
+         8, why="honest preprocess() that uses the interpreter's dtype (numpy.int8, a class): it "
+                "must reach the student's function as that class, as in plain nbgrader -> 8"),
     Case("patched_helpers", METRICS, _patched_helpers, 7, "graded", "ignored numpy.py",
          why="precision/recall swapped (7); np.allclose, assert_allclose and grading._fail "
              "patched in the kernel, and a numpy.py faking np.allclose next to the notebook "

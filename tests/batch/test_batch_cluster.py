@@ -113,9 +113,10 @@ def run_grader(course, *options):
 
 
 def summary_counts(stdout):
-    """graded / failed / skipped of the quiz's line in the summary table."""
+    """graded / failed / skipped of the quiz's line in the summary table (not graded: 0)."""
     line = next(line for line in stdout.splitlines() if line.startswith(QUIZ + " "))
-    graded, failed, skipped = (int(n) for n in line.split()[1:4])
+    graded, failed, not_graded, skipped = (int(n) for n in line.split()[1:5])
+    assert not_graded == 0, stdout
     return {"graded": graded, "failed": failed, "skipped": skipped}
 
 
@@ -256,6 +257,18 @@ def kill_grader_when(course, moment, *options):
         kill_all(tree.scan())
 
 
+def stale_scratch_folders():
+    """Scratch folders of grading processes that no longer exist."""
+    from course_lib.grade.runner import SCRATCH_PREFIX
+
+    stale = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-")[0]
+        if not pid.isdigit() or not psutil.pid_exists(int(pid)):
+            stale.append(folder)
+    return stale
+
+
 def test_killed_grader_resumes_without_counting_twice(course):
     expected = submit_mix(course, [1, 2, 3, 5, 8, 13])
     assert len(expected) == 8
@@ -274,6 +287,8 @@ def test_killed_grader_resumes_without_counting_twice(course):
     assert summary_counts(stdout) == {"graded": len(expected) - len(finished), "failed": 0,
                                       "skipped": len(finished)}
     assert_graded_exactly(course, expected)
+    # The killed runners' scratch folders are gone too (removed when the next run started).
+    assert stale_scratch_folders() == []
     assert sorted(journal_entries(course)) == sorted(f"{s}/{QUIZ}" for s in expected)
 
     # Once more: everything is in the journal, so nothing is graded and nothing changes.
@@ -360,6 +375,12 @@ def test_dead_kernel_fails_its_notebook_not_the_batch(course):
     for student in expected:
         assert rows[student]["status"] == "graded", rows[student]["reason"]
     assert_graded_exactly(course, {**expected, **died})
+
+    # Run again: nothing to grade; every row, "failed" ones included, stays as it was.
+    first = (course / "grades.csv").read_text()
+    stdout = run_grader(course, "--workers", "2")
+    assert summary_counts(stdout) == {"graded": 0, "failed": 0, "skipped": len(expected) + 2}
+    assert (course / "grades.csv").read_text() == first
 
 
 # ------------------------------------------------------------------ Dask on two "machines"

@@ -125,13 +125,14 @@ def test_batch_finished_with_one_row_per_submission(hostile_batch):
 
 def test_summary_table_counts_every_submission(hostile_batch):
     lines = hostile_batch.stdout.splitlines()
-    assert any(line.split() == ["assignment", "graded", "failed", "skipped", "mean", "score",
-                                "s/notebook"] for line in lines), hostile_batch.stdout
+    assert any(line.split() == ["assignment", "graded", "failed", "not_graded", "skipped", "mean",
+                                "score", "s/notebook"] for line in lines), hostile_batch.stdout
     for assignment in ASSIGNMENTS:
         statuses = [r["status"] for (a, _), r in hostile_batch.rows.items() if a == assignment]
         line = next(line for line in lines if line.startswith(assignment + " "))
-        graded, failed, skipped = (int(n) for n in line.split()[1:4])
-        assert (graded, failed, skipped) == (statuses.count("graded"), statuses.count("failed"), 0)
+        graded, failed, not_graded, skipped = (int(n) for n in line.split()[1:5])
+        assert (graded, failed, not_graded, skipped) == (statuses.count("graded"),
+                                                         statuses.count("failed"), 0, 0)
     assert f"total {len(hostile_batch.rows)} submissions in" in hostile_batch.stdout
 
 

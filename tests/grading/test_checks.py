@@ -123,3 +123,22 @@ def test_converter_that_ignores_its_argument_is_named():
 
     assert "not the notebook's `model`" in fails(grading.keras_converter_general, "q1",
                                                    {"keras_to_tflite": ignores})
+
+
+def test_variant_choice_needs_the_measured_table(capsys):
+    """The expectation comes from a table whose sizes and accuracies the grader checks:
+    emptying or rewriting `variants` cannot make a `choice` pass."""
+    facts = grading.variant_facts()
+    table = [{"name": n, "size_bytes": facts[n][0], "accuracy": facts[n][1],
+              "latency_ratio": {"int8": 0.5}.get(n, 1.0)} for n in grading.VARIANT_NAMES]
+    assert "does not hold the four measured variants" in fails(
+        grading.variant_choice, "q3", {"variants": [], "choice": None})
+    shrunk = [dict(v, size_bytes=100) for v in table]  # every variant "fits" the size limit
+    assert "does not hold the four measured variants" in fails(
+        grading.variant_choice, "q3", {"variants": shrunk, "choice": "float16"})
+    assert "not the table" in fails(grading.variant_choice, "q3", {"variants": [1, 2], "choice": None})
+    assert "is 'int8'" in fails(grading.variant_choice, "q3", {"variants": table, "choice": None})
+    grading.variant_choice("q3", {"variants": table, "choice": "int8"})
+    assert "PASS q3" in capsys.readouterr().out
+    slow = [dict(v, latency_ratio=1.3) for v in table]  # a loaded machine: nothing fits
+    grading.variant_choice("q3", {"variants": slow, "choice": None})

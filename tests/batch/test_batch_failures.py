@@ -1,0 +1,110 @@
+"""A failure of the grader is never a student's grade.
+
+- A grader whose judge and kernel cannot import the course's library (the course run from
+  a copy whose environment points elsewhere) stops before grading, says why, and writes
+  nothing: no score, no gradebook submission, no grades.csv.
+- A judge that dies while a notebook is graded leaves that submission "not graded": no
+  score written, the reason in grades.csv, exit status 3; the next run grades it.
+- A killed runner's scratch folder is removed by the next runner.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from test_batch_cluster import (QUIZ, grader_command, grader_env, grades_csv, gradebook_rows,
+                                submit_mix, summary_counts, assert_graded_exactly,
+                                quiz_template, course)  # noqa: F401  (fixtures)
+
+from course_lib.grade import runner
+from course_lib.grade.cli import NOT_GRADED_EXIT
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 600
+
+
+def test_a_grader_that_cannot_start_its_judge_grades_nothing(course, tmp_path):
+    submit_mix(course, [3])
+    # The command imports a copy of the library, so the sandbox shows that copy; the
+    # environment's path file still points at the original, which the sandbox hides.
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(ROOT / "course_lib", copy / "course_lib",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = dict(grader_env(), PYTHONPATH=str(copy))
+    done = subprocess.run(grader_command(course, "--workers", "1"), cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "error: the grader cannot run; nothing was graded" in done.stderr
+    assert "No module named 'course_lib'" in done.stderr, done.stderr
+    assert not (course / "grades.csv").exists()
+    assert gradebook_rows(course)[0] == {}  # no submission recorded, so no zero either
+    assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
+
+
+def _judges():
+    """The judge's Python processes (not the sandbox tools that start them)."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        argv = process.info["cmdline"] or [""]
+        if "course_lib.grade.judge" in argv and Path(argv[0]).name.startswith("python"):
+            found.append(process)
+    return found
+
+
+def test_a_judge_that_dies_leaves_its_submission_not_graded(course):
+    expected = submit_mix(course, [2])
+    grader = subprocess.Popen(grader_command(course, "--workers", "1"), cwd=ROOT,
+                              env=grader_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    killed = None
+    deadline = time.monotonic() + TIMEOUT
+    while killed is None and grader.poll() is None and time.monotonic() < deadline:
+        for judge in _judges():  # the first notebook's judge, as soon as it exists
+            judge.kill()
+            killed = judge.pid
+            break
+        time.sleep(0.02)
+    stdout, stderr = grader.communicate(timeout=TIMEOUT)
+    assert killed, "no judge process was seen"
+    assert grader.returncode == NOT_GRADED_EXIT, stdout + stderr
+
+    rows = {row["student"]: row for row in grades_csv(course)}
+    lost = [s for s, row in rows.items() if row["status"] == "not graded"]
+    assert len(lost) == 1, rows
+    row = rows[lost[0]]
+    assert (row["score"], row["max_score"]) == ("", "")
+    assert "the grader's check process" in row["reason"]
+    assert lost[0] not in gradebook_rows(course)[0]  # nothing written for it
+    for student in set(expected) - set(lost):
+        assert rows[student]["status"] == "graded", rows[student]
+    line_counts = next(l for l in stdout.splitlines() if l.startswith(QUIZ + " ")).split()[1:5]
+    assert [int(n) for n in line_counts] == [len(expected) - 1, 0, 1, 0]
+    assert f"not graded {lost[0]}:" in stdout
+
+    # The next run grades it, and only it.
+    done = subprocess.run(grader_command(course, "--workers", "1"), cwd=ROOT, env=grader_env(),
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert summary_counts(done.stdout) == {"graded": 1, "failed": 0, "skipped": len(expected) - 1}
+    assert_graded_exactly(course, expected)
+
+
+def test_a_killed_runners_scratch_folder_is_removed_later(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"{runner.SCRATCH_PREFIX}{dead.pid}-abc"
+    live = tmp_path / f"{runner.SCRATCH_PREFIX}{os.getpid()}-def"
+    other = tmp_path / "course-data"
+    for folder in (stale, live, other):
+        (folder / "work").mkdir(parents=True)
+    if psutil.pid_exists(dead.pid):
+        pytest.skip("the pid was reused at once")
+    runner.remove_stale_scratch(tmp_path)
+    assert not stale.exists()
+    assert live.exists() and other.exists()

@@ -1,0 +1,100 @@
+"""An honest answer gets the same score from every grader.
+
+For every assignment and every honest submission of submissions.py (the solution, the
+unanswered notebook and each wrong-in-one-way answer), the scores of
+
+- plain ``nbgrader autograde`` (conftest.py's ``graded``),
+- the batch grader, ``python -m course_lib.grade`` (sandboxed, tests in the judge), on the
+  very same submitted files, in one run over all five assignments,
+- the student's self-check (``course_lib.selfcheck``, visible tests),
+
+agree test cell by test cell. Run again without ``--force``, the batch grader skips every
+submission and writes a ``grades.csv`` identical to the first.
+"""
+import csv
+import io
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from course import ASSIGNMENTS, make_course, results
+from submissions import WRONG
+
+HONEST = [(a, s) for a in ASSIGNMENTS for s in ["solution", "blank", *(w[0] for w in WRONG[a])]]
+IDS = [f"{a}-{s}" for a, s in HONEST]
+BATCH_TIMEOUT = 1800  # the whole command: a hang fails the test instead of blocking the suite
+
+
+def _grade_command(course):
+    return subprocess.run([sys.executable, "-m", "course_lib.grade", "--course", str(course),
+                           "--workers", "2"], capture_output=True, text=True,
+                          timeout=BATCH_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def batch_graded(graded, tmp_path_factory):
+    """The submissions plain nbgrader graded, copied into one course, graded twice by the
+    batch grader: {"results", "first", "second" (grades.csv text), "rerun" (its output)}."""
+    course = make_course(tmp_path_factory.mktemp("agreement") / "course", ASSIGNMENTS)
+    for assignment, student in HONEST:
+        source = graded[assignment].course / "submitted" / student / assignment
+        shutil.copytree(source, course / "submitted" / student / assignment)
+    first = _grade_command(course)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    first_csv = (course / "grades.csv").read_text()
+    rerun = _grade_command(course)
+    assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+    return {"results": {a: results(course, a) for a in ASSIGNMENTS}, "first": first_csv,
+            "second": (course / "grades.csv").read_text(), "rerun": rerun.stdout}
+
+
+def _selfcheck(path):
+    from course_lib import selfcheck
+
+    report = selfcheck.run_fresh(path)
+    return {v.grade_id: v.score for v in report.verdicts if v.score is not None}
+
+
+@pytest.fixture(scope="session")
+def selfchecked(graded):
+    """{(assignment, student): {grade_id: score}} of the self-check's visible tests, on the
+    submitted notebooks (two at a time, each in a fresh kernel)."""
+    paths = {(a, s): graded[a].course / "submitted" / s / a / f"{a}.ipynb" for a, s in HONEST}
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        jobs = {key: pool.submit(_selfcheck, str(path)) for key, path in paths.items()}
+        return {key: job.result() for key, job in jobs.items()}
+
+
+@pytest.mark.parametrize("assignment, student", HONEST, ids=IDS)
+def test_batch_grader_agrees_with_plain_nbgrader(graded, batch_graded, assignment, student):
+    plain = graded[assignment].results[student]
+    batch = batch_graded["results"][assignment][student]
+    assert batch["cells"] == plain["cells"]
+    assert (batch["score"], batch["max_score"]) == (plain["score"], plain["max_score"])
+
+
+@pytest.mark.parametrize("assignment, student", HONEST, ids=IDS)
+def test_selfcheck_agrees_with_plain_nbgrader(graded, selfchecked, assignment, student):
+    plain = graded[assignment].results[student]["cells"]
+    visible = selfchecked[(assignment, student)]
+    assert visible, "the self-check ran no visible test"
+    assert visible == {grade_id: plain[grade_id] for grade_id in visible}
+
+
+def test_every_honest_submission_is_graded_in_grades_csv(batch_graded):
+    rows = list(csv.DictReader(io.StringIO(batch_graded["first"])))
+    assert sorted((r["assignment"], r["student"]) for r in rows) == sorted(HONEST)
+    assert {r["status"] for r in rows} == {"graded"}, [r for r in rows if r["status"] != "graded"]
+
+
+def test_rerun_skips_everything_and_writes_the_same_grades_csv(batch_graded):
+    assert batch_graded["second"] == batch_graded["first"]
+    for assignment in ASSIGNMENTS:
+        line = next(l for l in batch_graded["rerun"].splitlines() if l.startswith(assignment))
+        graded, failed, not_graded, skipped = (int(n) for n in line.split()[1:5])
+        assert (graded, failed, not_graded) == (0, 0, 0)
+        assert skipped == sum(a == assignment for a, _ in HONEST)
