@@ -126,6 +126,9 @@ def grade(course, assignments=None, students=None, workers=2, scheduler=None, fo
     recorder = record.Recorder(config)
     coursedir = recorder.coursedir
     execute = recorder.execute_options()
+    if not execute.get("enabled", True):
+        raise GraderUnavailable("Execute is switched off in the course's nbgrader_config.py; "
+                                "notebooks cannot be graded without running them")
     journal = Journal(Path(coursedir.root) / ".grading_journal.json")
     found, notes = intake.find_submissions(Path(coursedir.root) / coursedir.submitted_directory,
                                            assignments, students)

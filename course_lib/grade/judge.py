@@ -171,12 +171,16 @@ def _error_output(ename, evalue):
 
 
 def run_cell(source, kernel):
-    """The outputs a graded test cell gets, as nbformat output dicts."""
+    """``(outputs, grader_error)``: the outputs a graded test cell gets, as nbformat output
+    dicts, and why the grader itself failed on it (None if it did not). The second is said
+    here, apart from the outputs, so that nothing a check prints or a student's exception
+    is named can pass for a failure of the grader."""
     from course_lib import grading
 
     printed = io.StringIO()
     outputs = []
     result = None
+    grader_error = None
     try:
         calls = parse_cell(source)
         namespace = KernelNamespace(kernel)
@@ -196,6 +200,7 @@ def run_cell(source, kernel):
     except CellRejected as error:
         outputs.append(_error_output("CellRejected", str(error)))
     except remote.GraderError as error:
+        grader_error = str(error)[:500]
         outputs.append(_error_output("GraderError", f"this cell could not be graded: {error}"))
     except Exception as error:  # noqa: BLE001  (untrusted data can break a check in any way)
         outputs.append(_error_output(type(error).__name__, f"the check could not run: {error}"))
@@ -205,7 +210,7 @@ def run_cell(source, kernel):
     if result is not None and not any(o["output_type"] == "error" for o in outputs):
         outputs.append({"output_type": "execute_result", "execution_count": None, "metadata": {},
                         "data": {"text/plain": repr(result)}})
-    return outputs
+    return outputs, grader_error
 
 
 def _send(channel, message):
@@ -229,7 +234,8 @@ def main(argv=None):
     _send(channel_out, {"ready": True})
     for line in sys.stdin:
         message = json.loads(line)
-        _send(channel_out, {"outputs": run_cell(message["cell"], kernel)})
+        outputs, grader_error = run_cell(message["cell"], kernel)
+        _send(channel_out, {"outputs": outputs, "grader_error": grader_error})
 
 
 if __name__ == "__main__":

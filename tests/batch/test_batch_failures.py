@@ -62,13 +62,16 @@ def test_a_judge_that_dies_leaves_its_submission_not_graded(course):
     grader = subprocess.Popen(grader_command(course, "--workers", "1"), cwd=ROOT,
                               env=grader_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
-    killed = None
+    killed, preflight = None, None
     deadline = time.monotonic() + TIMEOUT
     while killed is None and grader.poll() is None and time.monotonic() < deadline:
-        for judge in _judges():  # the first notebook's judge, as soon as it exists
-            judge.kill()
-            killed = judge.pid
-            break
+        for judge in _judges():
+            # The first judge is the preflight's (one worker); then the first notebook's.
+            preflight = preflight or judge.pid
+            if judge.pid != preflight:
+                judge.kill()
+                killed = judge.pid
+                break
         time.sleep(0.02)
     stdout, stderr = grader.communicate(timeout=TIMEOUT)
     assert killed, "no judge process was seen"

@@ -116,7 +116,7 @@ def execute_like_worker(recorder, nb):
 def grade_like_batch(course, student, nb):
     recorder = Recorder(load_config(course))
     recorder.begin(student, QUIZ, None)
-    sanitized = recorder.sanitize(student, QUIZ, QUIZ, nb)
+    sanitized = recorder.sanitize(student, QUIZ, QUIZ, copy.deepcopy(nb))  # it works in place
     recorder.save(student, QUIZ, QUIZ, execute_like_worker(recorder, sanitized))
     return recorder
 

@@ -406,6 +406,19 @@ def test_an_honest_preprocess_passes_the_graded_checks_of_02_q1(judged, kernel_c
     kernel, _ = judged
     assert execute(kernel_client, HONEST_PREPROCESS) is None
     for check in ("preprocess_shape", "preprocess_values"):
-        outputs = judge.run_cell(f'grading.{check}("q1", globals())', kernel)
+        outputs, grader_error = judge.run_cell(f'grading.{check}("q1", globals())', kernel)
+        assert grader_error is None
         assert [o["output_type"] for o in outputs] == ["stream"], outputs
         assert outputs[0]["text"].startswith("PASS q1"), outputs
+
+
+def test_a_students_exception_named_like_a_grader_failure_is_still_the_students(judged,
+                                                                               kernel_client):
+    """Only the judge says that the grader failed: a student's function raising a class
+    named GraderError fails its test (0 points), it does not make the notebook "not graded"."""
+    kernel, _ = judged
+    assert execute(kernel_client, "class GraderError(Exception):\n    pass\n\n\n"
+                                  "def metrics(cm):\n    raise GraderError('no')\n") is None
+    outputs, grader_error = judge.run_cell('grading.metrics_accuracy("q1", globals())', kernel)
+    assert grader_error is None
+    assert [o["output_type"] for o in outputs if o["output_type"] == "error"] == ["error"]
