@@ -7,7 +7,7 @@ KERNEL := mobile-course
 # JupyterLab refuses to run as root unless told to.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test setup system-packages clean-outputs
+.PHONY: lab test setup system-packages clean-outputs student-edition
 
 setup: $(STAMP)
 
@@ -32,3 +32,7 @@ test: setup system-packages
 # Strip outputs from every committed notebook (they are committed clean).
 clean-outputs: setup
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb solutions/*/*.ipynb
+
+# What students get: lessons, released exercises, the student-side library (see tools/student_edition.py).
+student-edition: setup
+	$(BIN)/python tools/student_edition.py dist/student

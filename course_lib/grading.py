@@ -42,7 +42,10 @@ SESSION_START = time.time()  # files a check reads must be newer: written by thi
 
 INT8_SIZE_LIMIT = 0.35        # int8 .tflite size / float32 .tflite size
 ACCURACY_TOLERANCE = 0.01     # int8 may lose at most 1 point of held-out accuracy
-LATENCY_LIMIT = 0.80          # int8 median latency / float32 median latency
+# int8 median latency / the grader's own full-integer conversion's, timed interleaved: how
+# much faster int8 runs than float32 depends on the CPU (0.5x with AVX-512 VNNI, 1.2x on
+# some AVX2 machines), so the target is "as fast as a full-integer model is on this CPU".
+LATENCY_LIMIT = 1.10
 LATENCY_TOLERANCE = 0.05      # measurement noise allowance on top of the limit
 COREML_SIZE_LIMIT = 0.60      # compressed .mlpackage size / float16 .mlpackage size
 PREDICTION_TOLERANCE = 1e-4   # float32 TFLite vs the grader's conversion, per probability
@@ -617,31 +620,35 @@ def int8_heldout_accuracy(label, ns, seed, name="int8_tflite"):
 
 
 def int8_latency(label, ns, name="int8_tflite"):
-    """Median latency <= 0.8x the float32 model, measured interleaved in this run."""
+    """Median latency at most 1.1x that of the grader's own full-integer conversion (plus
+    0.05 for noise), the three models timed interleaved in this run."""
     __tracebackhide__ = True
     from course_lib import bench
 
     blob, _ = _int8(label, ns, name)
     limit = LATENCY_LIMIT + LATENCY_TOLERANCE
-    ratios = []
+    models = {"full_integer": reference_tflite("int8"), "float32": reference_tflite("float32"),
+              "submitted": blob}
+    best = None
     for rounds in (40, 80):  # a second, longer measurement only if the first misses
         try:
             with quiet():
-                timing = bench.compare_latency({"float32": reference_tflite("float32"),
-                                                "submitted": blob},
-                                               baseline="float32", rounds=rounds, per_round=20,
-                                               warmup=50)
+                timing = bench.compare_latency(models, baseline="full_integer", rounds=rounds,
+                                               per_round=20, warmup=50)
         except CourseInputError as error:
             _fail(label, f"LiteRT could not run the model: {error}")
-        ratios.append(timing["submitted"][1])
-        if ratios[-1] <= limit:
+        ratio, float32 = timing["submitted"][1], timing["float32"][1]
+        if best is None or ratio < best[0]:
+            best = (ratio, float32)
+        if ratio <= limit:
             break
-    ratio = min(ratios)
-    text = (f"median latency {ratio:.2f}x the float32 model, measured interleaved in this run "
-            f"(target <= {LATENCY_LIMIT:.2f}x, tolerance {LATENCY_TOLERANCE:.2f})")
+    ratio, float32 = best
+    text = (f"median latency {ratio:.2f}x that of a full-integer model on this CPU (target <= "
+            f"{LATENCY_LIMIT:.2f}x, tolerance {LATENCY_TOLERANCE:.2f}; here float32 runs at "
+            f"{float32:.2f}x), timed interleaved in this run")
     if ratio > limit:
-        _fail(label, text + ": only a full-integer model (int8 activations) runs the fast "
-                            "integer kernels; dynamic-range models are slower than float32 on CPUs.")
+        _fail(label, text + ": only a full-integer model (int8 activations) runs the integer "
+                            "kernels; dynamic-range models dequantize and requantize on the fly.")
     _pass(label, text + ".")
 
 

@@ -4,7 +4,8 @@
   the course folder), so notebooks in any subfolder can import it;
 - registers the course's Jupyter kernel, whose environment selects Keras 2 and
   quiets TensorFlow's C++ logs before anything imports TensorFlow;
-- enables the nbgrader and widget extensions in this environment.
+- enables the nbgrader and widget extensions in this environment (with ``--student``,
+  only those students use: Validate and the Assignment List).
 """
 import argparse
 import subprocess
@@ -13,6 +14,9 @@ import sysconfig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+STUDENT_EXTENSIONS = ("validate_assignment", "assignment_list")
+INSTRUCTOR_EXTENSIONS = ("formgrader", "course_list")
+INSTRUCTOR_LAB_PLUGINS = ("formgrader", "create-assignment", "course-list")
 
 
 def run(*args):
@@ -22,6 +26,8 @@ def run(*args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kernel", default="mobile-course")
+    parser.add_argument("--student", action="store_true",
+                        help="the student edition: only the nbgrader tools students use")
     args = parser.parse_args()
 
     site_packages = Path(sysconfig.get_paths()["purelib"])
@@ -31,10 +37,16 @@ def main():
         "--display-name", "Mobile deployment course (Python 3)",
         "--env", "TF_USE_LEGACY_KERAS", "1", "--env", "TF_CPP_MIN_LOG_LEVEL", "3")
     # nbgrader's server and lab extensions, and the widget manager, for this venv only.
-    for extension in ("formgrader", "validate_assignment", "assignment_list", "course_list"):
-        run("jupyter", "server", "extension", "enable", "--sys-prefix",
+    # Students get Validate and the Assignment List, not the instructor's tools.
+    extensions = STUDENT_EXTENSIONS if args.student else STUDENT_EXTENSIONS + INSTRUCTOR_EXTENSIONS
+    for extension in STUDENT_EXTENSIONS + INSTRUCTOR_EXTENSIONS:
+        state = "enable" if extension in extensions else "disable"
+        run("jupyter", "server", "extension", state, "--sys-prefix",
             f"nbgrader.server_extensions.{extension}")
     run("jupyter", "labextension", "enable", "--level=sys_prefix", "@jupyter/nbgrader")
+    for plugin in INSTRUCTOR_LAB_PLUGINS:
+        state = "disable" if args.student else "enable"
+        run("jupyter", "labextension", state, "--level=sys_prefix", f"@jupyter/nbgrader:{plugin}")
     run("jupyter", "labextension", "enable", "--level=sys_prefix", "@jupyter-widgets/jupyterlab-manager")
 
 

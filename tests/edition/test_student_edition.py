@@ -1,0 +1,120 @@
+"""The student edition (``make student-edition``) holds what students get and nothing that
+grades them: no solution, no hidden test, no grader-only code; and it works on its own.
+
+The edition is built once into a temporary folder. Its own tests (student/tests) run with
+this environment's Python but the edition's library first on the path, as a student's
+copy would import it; the lessons they run are the instructor's lessons byte for byte
+(checked here), which tests/notebooks already runs, so they are not run twice.
+"""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grading"))
+
+from course import ASSIGNMENTS, ROOT, solution_answers  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tools"))
+import student_edition  # noqa: E402
+
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+MIN_LINE = 16  # shorter lines ("return None", "x = 1") prove nothing
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    return student_edition.build(tmp_path_factory.mktemp("edition") / "student")
+
+
+def edition_env(edition):
+    env = dict(os.environ, PYTHONPATH=str(edition))
+    env.pop("NBGRADER_DB_URL", None)
+    return env
+
+
+def _source_cells(assignment):
+    nb = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def secret_lines():
+    """{line: where} of every solution and hidden-test line worth looking for."""
+    shown = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "notebooks").glob("*.ipynb"))
+    lines = {}
+    for assignment in ASSIGNMENTS:
+        for cell in _source_cells(assignment):
+            for kind, pattern in (("solution", SOLUTION), ("hidden test", HIDDEN)):
+                for block in pattern.findall(cell.source):
+                    for line in block.splitlines():
+                        line = line.strip()
+                        if (len(line) < MIN_LINE or line.startswith(("#", "import ", "from "))
+                                or json_escaped(line) in shown):  # a lesson shows it openly
+                            continue
+                        lines[line] = f"{assignment} {kind}"
+    return lines
+
+
+def json_escaped(line):
+    return line.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def test_it_holds_what_students_need_and_no_instructor_folder(edition):
+    for path in ("README.md", "Makefile", "requirements.txt", "course_lib/grading.py",
+                 "course_lib/selfcheck.py", "tests/test_student_edition.py"):
+        assert (edition / path).is_file(), path
+    for assignment in ASSIGNMENTS:
+        assert (edition / "exercises" / assignment / f"{assignment}.ipynb").is_file()
+    for lesson in (ROOT / "notebooks").glob("*.ipynb"):
+        assert (edition / "notebooks" / lesson.name).read_bytes() == lesson.read_bytes()
+    for absent in ("solutions", "course_grader", "course_lib/grade", "nbgrader_config.py",
+                   "gradebook.db", "tests/batch", "student"):
+        assert not (edition / absent).exists(), absent
+    requirements = (edition / "requirements.txt").read_text()
+    assert "tensorflow==" in requirements and "dask" not in requirements
+
+
+def test_no_solution_or_hidden_test_line_is_in_any_file(edition):
+    secrets = secret_lines()
+    assert len(secrets) > 50  # the check has something to find
+    leaks = []
+    for path in sorted(p for p in edition.rglob("*") if p.is_file()):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # model weights
+        for line, where in secrets.items():
+            if line in text or json_escaped(line) in text:
+                leaks.append(f"{path.relative_to(edition)}: {where}: {line}")
+    assert not leaks, "\n".join(leaks[:40])
+
+
+def test_the_edition_passes_its_own_tests(edition):
+    """Its unanswered exercises fail their visible tests, and no grader code came along."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "-k", "not lesson", str(edition / "tests")], cwd=edition,
+                          env=edition_env(edition), capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "passed" in done.stdout
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_solution_passes_every_visible_test_in_the_edition(edition, assignment, tmp_path):
+    """The instructor's solution, typed into the released notebook of the edition, passes
+    the visible tests with the edition's own library."""
+    from course import student_notebook
+
+    nb = student_notebook(edition, assignment, solution_answers(assignment))
+    folder = tmp_path / assignment
+    folder.mkdir()
+    nbformat.write(nb, str(folder / f"{assignment}.ipynb"))
+    done = subprocess.run([sys.executable, "-m", "course_lib.selfcheck",
+                           str(folder / f"{assignment}.ipynb")], cwd=edition,
+                          env=edition_env(edition), capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "FAIL" not in done.stdout, done.stdout
