@@ -11,56 +11,25 @@ Nothing in this package is in the student edition or visible to a student's kern
 while grading: it holds what computes graded answers.
 """
 import functools
-import hashlib
-import importlib.metadata
 import json
-import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from course_lib import data
+from course_lib import data, provided
 from course_lib.quiet import quiet
 
 
-def _version(package):
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "none"
-
-
-@functools.lru_cache(maxsize=None)
 def cache_dir():
-    """Folder of the grader's cached reference artifacts (made on first use)."""
-    from course_lib.model import WEIGHTS_PATH
-
-    root = Path(os.environ.get("COURSE_CACHE_DIR") or Path.home() / ".cache" / "mobile-course")
-    key = hashlib.sha256(WEIGHTS_PATH.read_bytes()).hexdigest()[:12]
-    versions = "-".join(f"{p}{_version(p)}" for p in ("tensorflow", "coremltools", "ai-edge-litert"))
-    path = root / f"{key}-{versions}"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The grader's cache: the provided models (``provided/``, which a student's kernel may
+    read) and the grader's own references (``grader/``, which only the judge sees)."""
+    return provided.cache_root()
 
 
 def _cached(name, make):
-    """Path of cache entry ``name``; ``make(path)`` writes it (a file or folder) if missing."""
-    path = cache_dir() / name
-    if path.exists():
-        return path
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache_dir()))
-    try:
-        make(tmp / name)
-        try:
-            os.rename(tmp / name, path)  # atomic; if another process won the race, keep theirs
-        except OSError:
-            pass
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return path
+    return provided.cached("grader", name, make)
 
 
 @functools.lru_cache(maxsize=None)
@@ -78,29 +47,14 @@ def splits():
 
 
 def reference_tflite(variant="float32"):
-    """The course's own TFLite conversion of the reference model (bytes, cached).
-
-    variant: float32, dynamic_range, float16 or int8 (see course_lib.convert.to_tflite).
-    """
-    from course_lib import convert
-
-    def make(path):
-        calibration = splits().train.normalized() if variant == "int8" else None
-        path.write_bytes(convert.to_tflite(reference_model(), variant, calibration))
-
-    return _cached(f"reference_{variant}.tflite", make).read_bytes()
+    """The course's own TFLite conversion of the reference model (bytes): the models the
+    exercises are given (see course_lib.provided), which are also the grader's references."""
+    return provided.tflite(variant)
 
 
 def reference_saved_model():
-    """Path of the reference model exported with ``tf.saved_model.save`` (cached)."""
-    def make(path):
-        from course_lib.quiet import import_tensorflow
-
-        tf = import_tensorflow()
-        with quiet():
-            tf.saved_model.save(reference_model(), str(path))
-
-    return str(_cached("reference_savedmodel", make))
+    """Path of the reference model exported with ``tf.saved_model.save``."""
+    return provided.saved_model_dir()
 
 
 def reference_coreml_size():
@@ -218,9 +172,7 @@ def warm_cache():
     """Make every cached reference artifact now (about 25 s once per machine and library
     versions), so that no graded notebook pays for it."""
     start = time.time()
-    for variant in ("float32", "float16", "dynamic_range", "int8"):
-        reference_tflite(variant)
-    reference_saved_model()
+    provided.make_all()
     reference_coreml_size()
     probe_saved_model()
     probe_tflite()

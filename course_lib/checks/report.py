@@ -5,7 +5,6 @@ and raises :class:`CheckFailed` (an ``AssertionError``) on failure, so nbgrader 
 the cell 0. Checks never trust a number the student reports: they read what the notebook
 produced (model bytes and files) or call the student's functions on inputs of their own.
 """
-import os
 import time
 from pathlib import Path
 

@@ -257,12 +257,9 @@ def _record_notebook(recorder, outcome, notebook, result):
                                "; ".join(result.get("problems", [])) or "the grader got no verdict")
     if unjudged and not problems:
         problems.append(f"{notebook}: no verdict for {', '.join(unjudged)}, scored 0")
-    try:
-        recorder.save(student, assignment, notebook, nb)
-    except Exception as error:  # noqa: BLE001  (metadata changed while running)
-        recorder.zero(student, assignment, notebook)
-        outcome.reasons.append(f"{notebook}: its grading metadata changed while it ran ({error})")
-        return
+    # Saving runs nbgrader's steps on a notebook the grader itself ran: if that fails, it
+    # is the grader's failure (a locked gradebook, say), not a reason for a zero.
+    recorder.save(student, assignment, notebook, nb)
     outcome.reasons.extend(problems)
     outcome.warnings.update(result.get("warnings", []))
 
@@ -276,12 +273,19 @@ def _finish(recorder, journal, item):
         outcome.status = NOT_GRADED
         outcome.reasons = grader_failures
         return
-    recorder.begin(outcome.student, outcome.assignment, submission.timestamp)
-    for notebook, problem in sorted(item.problems.items()):
-        recorder.zero(outcome.student, outcome.assignment, notebook)
-        outcome.reasons.append(f"{notebook}: {problem}")
-    for notebook, result in sorted(item.results.items()):
-        _record_notebook(recorder, outcome, notebook, result)
+    try:
+        recorder.begin(outcome.student, outcome.assignment, submission.timestamp)
+        for notebook, problem in sorted(item.problems.items()):
+            recorder.zero(outcome.student, outcome.assignment, notebook)
+            outcome.reasons.append(f"{notebook}: {problem}")
+        for notebook, result in sorted(item.results.items()):
+            _record_notebook(recorder, outcome, notebook, result)
+    except Exception as error:  # noqa: BLE001  (the gradebook or nbgrader's steps failed)
+        # Not journaled, so the next run grades it again and its scores replace these.
+        outcome.status = NOT_GRADED
+        outcome.reasons = [f"the grader could not record the scores: {type(error).__name__}: "
+                           f"{error}"[:300]]
+        return
     problem = recorder.feedback(outcome.student, outcome.assignment)
     if problem:
         outcome.reasons.append(problem)

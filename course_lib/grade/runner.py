@@ -34,6 +34,7 @@ from course_lib.grade import sandbox as sandbox_lib
 from course_lib.grade.execute import JudgedExecute, SandboxedKernelManager
 
 KERNEL_NAME = "mobile-course"
+GRADER_DIR = Path(__file__).resolve().parents[2] / "course_grader"  # grader-only: the judge's
 UID_BASE = 61000  # sandboxed users are 61000-65999: one per runner, so per-user limits are per runner
 
 
@@ -76,7 +77,9 @@ def _alive(pid):
 
 
 def run(payload, private_mounts=False):
-    from course_lib import grading
+    from course_grader import references
+
+    from course_lib import provided
 
     start = time.perf_counter()
     box = sandbox_lib.Sandbox.detect()
@@ -88,23 +91,26 @@ def run(payload, private_mounts=False):
         if box.is_root:
             os.chown(folder, uid, uid)
     limits = sandbox_lib.DEFAULT_LIMITS
-    cache = [str(grading.cache_dir())]
+    # The judge sees the grader-only package and every cached reference; the student's
+    # kernel sees only the models the exercises are given (course_lib.provided).
+    judge_readable = [str(scratch), str(references.cache_dir()), str(GRADER_DIR)]
+    kernel_readable = [str(provided.cache_dir())]
     python = sys.executable
     env = {"HOME": str(home), "TMPDIR": str(home), "MPLCONFIGDIR": str(home),
            "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "COURSE_CACHE_DIR":
-           os.environ.get("COURSE_CACHE_DIR", str(grading.cache_dir().parent))}
+           os.environ.get("COURSE_CACHE_DIR", str(references.cache_dir().parent))}
     judge_env = dict(env, PATH=os.path.dirname(python) + ":/usr/bin:/bin",
                      TMPDIR=str(exchange))  # the judge's temporary files must be visible to the kernel
     # -I: the notebook's folder is not on the judge's import path (a numpy.py there must not load)
     judge_cmd = box.wrap([python, "-I", "-m", "course_lib.grade.judge", "--exchange", str(exchange),
                           "--scratch", str(work)],
-                         workdir=work, uid=uid, readable=[str(scratch), *cache],
+                         workdir=work, uid=uid, readable=judge_readable,
                          writable=[str(exchange)], env=judge_env, limits=limits)
 
     km = SandboxedKernelManager(
         kernel_name=KERNEL_NAME, transport="ipc", ip=str(kernel_dir / "ipc"),
         connection_file=str(kernel_dir / "connection.json"), sandbox=box,
-        sandbox_options=dict(workdir=work, uid=uid, readable=cache, writable=[str(scratch)],
+        sandbox_options=dict(workdir=work, uid=uid, readable=kernel_readable, writable=[str(scratch)],
                              limits=limits), extra_env=env)
     # The course's Execute settings; the kernel is always the course kernel in the sandbox.
     options = {k: v for k, v in payload.get("execute", {}).items() if k in EXECUTE_OPTIONS}
@@ -227,6 +233,7 @@ def serve(result_limit):
     once, not once per notebook; each notebook still gets a fresh forked process."""
     _die_with_parent()
     from course_lib import grading  # noqa: F401  (imported once, here, for every child)
+    from course_grader import references  # noqa: F401
 
     sandbox_lib.Sandbox.detect()  # probed once; children inherit the answer
     remove_stale_scratch()

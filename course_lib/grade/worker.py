@@ -22,10 +22,10 @@ _servers = threading.local()
 def warm_cache():
     """Build the grader's reference artifacts on this machine once, before any sandbox
     (which sees the cache read-only) needs them."""
-    from course_lib import grading
+    from course_grader import references
 
-    grading.warm_cache()
-    return str(grading.cache_dir())
+    references.warm_cache()
+    return str(references.cache_dir())
 
 
 def _server():

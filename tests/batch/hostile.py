@@ -232,6 +232,18 @@ except OSError as error:
 """
 
 
+# The grader-only package and the grader's cached references are not in the kernel's view.
+REACHES_FOR_THE_GRADER = UNANSWERED + """
+try:
+    import course_grader.quiz
+    print("GRADER IMPORTED")
+except ImportError as error:
+    print("no grader package:", error)
+from course_lib import grading, provided
+print("grader available:", grading.GRADER_AVAILABLE, hasattr(grading, "quiz_correct"))
+print("grader cache visible:", (provided.cache_root() / "grader").exists())
+"""
+
 REDEFINED_CHECKS = UNANSWERED + """
 grading.quiz_answered = grading.quiz_correct = lambda label, ns: print(f"PASS {label}")
 """
@@ -567,6 +579,10 @@ CASES = [
     Case("opens_socket", QUIZ, _quiz(_opens_socket), 0,
          why="a server on 127.0.0.1 hands out the key; no network -> unanswered -> 0",
          evidence='no network: '),
+    Case("reaches_for_the_grader", QUIZ, _quiz(REACHES_FOR_THE_GRADER), 0,
+         why="imports the grader-only package and looks for the grader's cached references "
+             "from the kernel: neither is there -> unanswered -> 0",
+         evidence="grader available: False False"),
     # ---- faking results from inside the kernel: every answer unanswered or wrong
     Case("redefined_checks", QUIZ, _quiz(REDEFINED_CHECKS), 0,
          why="checks redefined in the kernel; the judge uses its own -> unanswered -> 0",

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from course_lib.checks import report
 from course_lib.grade import judge, remote
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -349,7 +350,7 @@ def test_an_argument_the_judge_cannot_send_is_a_grader_error(judged, value):
         echo(value)
     # A check's "the student's function raised" handler lets it through to the judge.
     with pytest.raises(remote.GraderError):
-        grading._call("q1", echo, {"detail": value})
+        report._call("q1", echo, {"detail": value})
     assert runner.requests == 0  # nothing was sent: the kernel never saw it
 
 
@@ -376,7 +377,7 @@ def test_a_student_function_that_raises_is_the_students_error(judged):
     assert type(raised.value).__name__ == "ValueError"
     assert not isinstance(raised.value, remote.GraderError)
     with pytest.raises(grading.CheckFailed, match="raised ValueError: a bug"):
-        grading._call("q1", boom, 1)
+        report._call("q1", boom, 1)
     # A value the student's function returns that cannot cross is the student's too.
     assert isinstance(judge.RemoteFunction(kernel, "generator")(1), remote.Unsupported)
 

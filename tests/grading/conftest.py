@@ -80,8 +80,8 @@ def _selfcheck(base):
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("grading")
     # The grader's reference conversions are cached once per machine; make them before any
-    # notebook is timed (`python -m course_lib.grading`, ~25 s on a fresh machine, else ~1 s).
-    subprocess.run([sys.executable, "-m", "course_lib.grading"], check=True, capture_output=True,
+    # notebook is timed (`python -m course_grader.references`, ~25 s on a fresh machine, else ~1 s).
+    subprocess.run([sys.executable, "-m", "course_grader.references"], check=True, capture_output=True,
                    timeout=600)
     workers = int(os.environ.get("GRADING_TEST_WORKERS", "2"))
     with ThreadPoolExecutor(max_workers=workers) as pool:
