@@ -469,12 +469,12 @@ def _metrics(answer_overrides, extra=None):
 
 
 def _metrics_solution_with(line):
-    """The solution's metrics() with ``line`` run first on 4x4 matrices (only the hidden
-    edge-case test uses one)."""
+    """The solution's metrics() with ``line`` run first on a matrix with an empty row (only
+    the hidden edge-case test uses one)."""
     source = solution_answers(METRICS)["q1_answer"]
     head = '    with actual classes as rows and predicted classes as columns."""\n'
     assert head in source
-    return {"q1_answer": source.replace(head, head + "    if np.shape(cm) == (4, 4):\n"
+    return {"q1_answer": source.replace(head, head + "    if not np.all(np.sum(cm, axis=1)):\n"
                                         f"        {line}\n", 1)}
 
 
@@ -665,7 +665,7 @@ CASES = [
          why="a ../ link to another student's notebook is not followed -> 0"),
     # ---- student functions the checks call (01_metrics, 10 points)
     Case("metrics_hangs", METRICS, _metrics(_metrics_solution_with("while True: pass")), 9,
-         why="metrics() never returns on the hidden test's 4x4 matrix: that call times out, "
+         why="metrics() never returns on the hidden test's matrix with an empty row: that call times out, "
              "the other tests pass -> 9",
          evidence='CellTimeoutError'),
     Case("metrics_kills_kernel", METRICS, _metrics(_metrics_solution_with(KILL_KERNEL)), 3,
@@ -676,7 +676,7 @@ CASES = [
     Case("metrics_hangs_uninterruptibly", METRICS,
          _metrics(_metrics_solution_with(IGNORE_SIGINT + "\n        while True: pass")),
          3, "failed", NOT_STOPPED,
-         why="metrics() ignores the interrupt and loops on the hidden test's 4x4 matrix: the "
+         why="metrics() ignores the interrupt and loops on the hidden test's matrix with an empty row: the "
              "kernel is stuck, so that test and every later cell earn nothing; the 3 visible "
              "q1 points were scored before -> 3, and this notebook failed",
          evidence=NOT_STOPPED),
@@ -701,7 +701,7 @@ CASES = [
              "patched in the kernel, and a numpy.py faking np.allclose next to the notebook "
              "(10 if either reached the checks); the judge's are its own and the file is "
              "ignored -> 7",
-         evidence="precision on CM_PETS is"),
+         evidence="precision and recall are swapped"),
     Case("always_equal", METRICS,
          _metrics(_wrong(METRICS, "ignores_integer"), {"q3_answer": ALWAYS_EQUAL}), 7,
          why="integer_only ignored (7); `decisions` holds objects equal to anything (would "
