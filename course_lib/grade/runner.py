@@ -34,7 +34,6 @@ from course_lib.grade import sandbox as sandbox_lib
 from course_lib.grade.execute import JudgedExecute, SandboxedKernelManager
 
 KERNEL_NAME = "mobile-course"
-GRADER_DIR = Path(__file__).resolve().parents[2] / "course_grader"  # grader-only: the judge's
 UID_BASE = 61000  # sandboxed users are 61000-65999: one per runner, so per-user limits are per runner
 
 
@@ -93,7 +92,8 @@ def run(payload, private_mounts=False):
     limits = sandbox_lib.DEFAULT_LIMITS
     # The judge sees the grader-only package and every cached reference; the student's
     # kernel sees only the models the exercises are given (course_lib.provided).
-    judge_readable = [str(scratch), str(references.cache_dir()), str(GRADER_DIR)]
+    grader_dir = Path(references.__file__).resolve().parent  # the package, grader-only
+    judge_readable = [str(scratch), str(references.cache_dir()), str(grader_dir)]
     kernel_readable = [str(provided.cache_dir())]
     python = sys.executable
     env = {"HOME": str(home), "TMPDIR": str(home), "MPLCONFIGDIR": str(home),
