@@ -34,13 +34,13 @@ SUM_TOLERANCE = 1e-2          # each row of probabilities sums to 1
 
 
 @functools.lru_cache(maxsize=None)
-def _val_images(count=IMAGES):
+def _val_images(count):
     """The first ``count`` validation images, float32 in [0, 1] (the course's data)."""
     return data.load_splits().val.normalized()[:count]
 
 
 @functools.lru_cache(maxsize=None)
-def _keras_probabilities(count=IMAGES):
+def _keras_probabilities(count):
     """The shipped Keras model's probabilities on the first ``count`` validation images.
 
     The Keras model is the exercise's input (the notebook's ``model``), loaded here from
@@ -85,9 +85,9 @@ def tflite_float32(label, ns, name):
     problem = _float32_problem(report)
     if problem:
         _fail(label, problem + ".")
-    images = _val_images()
+    images = _val_images(IMAGES)
     got = _run(label, blob, images)
-    gap = float(np.max(np.abs(got - _keras_probabilities())))
+    gap = float(np.max(np.abs(got - _keras_probabilities(IMAGES))))
     if not np.isfinite(gap) or gap > FLOAT32_TOLERANCE:
         _fail(label, f"its probabilities differ from those of the Keras model you were given "
                      f"(`model`) by up to {gap:.3g} on the first {len(images)} validation images: "

@@ -15,7 +15,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from course_lib import convert, data, grading
+from course_lib import convert, data, grading, provided
 from course_lib.checks import optimization as visible
 from course_lib.grading import CheckFailed
 from course_lib.quiet import import_tensorflow, quiet
@@ -51,6 +51,29 @@ def tflite():
 
 
 @pytest.fixture(scope="module")
+def own_int8():
+    """The solution's full-integer conversion, made here as a student's notebook makes it
+    (not the int8 model the course provides, which the checks refuse)."""
+    tf = import_tensorflow()
+    x_train = data.load_splits().train.normalized()
+
+    def representative_dataset():
+        for image in x_train[:200]:
+            yield [image[np.newaxis]]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(references.reference_model())
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative_dataset
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    with quiet():
+        blob = converter.convert()
+    assert blob != provided.tflite("int8")
+    return blob
+
+
+@pytest.fixture(scope="module")
 def float_input_int8():
     """A full-integer model whose input was left float32 (only the output set to int8)."""
     tf = import_tensorflow()
@@ -81,8 +104,8 @@ def test_size_baselines_are_the_graders_own_conversions(tflite):
     assert visible.FLOAT16_MLPACKAGE_BYTES == references.reference_coreml_size()
 
 
-def test_int8_io(capsys, tflite, float_input_int8):
-    out = passes(capsys, grading.int8_io, "q1", {"int8_tflite": tflite["int8"]})
+def test_int8_io(capsys, tflite, own_int8, float_input_int8):
+    out = passes(capsys, grading.int8_io, "q1", {"int8_tflite": own_int8})
     assert "int8 input (scale" in out and "int8 output" in out
     out = fails(capsys, grading.int8_io, "q1", {"int8_tflite": tflite["dynamic_range"]})
     assert out.startswith("FAIL q1: input is still float32: the converter's inference_input_type")
@@ -93,8 +116,8 @@ def test_int8_io(capsys, tflite, float_input_int8):
     assert "is a path" in fails(capsys, grading.int8_io, "q1", {"int8_tflite": "animal_int8.tflite"})
 
 
-def test_int8_integer_ops(capsys, tflite):
-    passes(capsys, grading.int8_integer_ops, "q1", {"int8_tflite": tflite["int8"]})
+def test_int8_integer_ops(capsys, tflite, own_int8):
+    passes(capsys, grading.int8_integer_ops, "q1", {"int8_tflite": own_int8})
     out = fails(capsys, grading.int8_integer_ops, "q1", {"int8_tflite": tflite["dynamic_range"]})
     assert "dynamic-range model" in out and "representative_dataset" in out
     assert "float16 variant" in fails(capsys, grading.int8_integer_ops, "q1", {"int8_tflite": tflite["float16"]})
@@ -102,8 +125,8 @@ def test_int8_integer_ops(capsys, tflite):
                                             {"int8_tflite": tflite["float32"]})
 
 
-def test_int8_size_and_its_strict_twin(capsys, tflite):
-    good = {"int8_tflite": tflite["int8"]}
+def test_int8_size_and_its_strict_twin(capsys, tflite, own_int8):
+    good = {"int8_tflite": own_int8}
     out = passes(capsys, grading.int8_size, "q1", good)
     assert f"of the float32 model ({len(tflite['float32']):,} bytes); target <= 35%" in out
     assert out == passes(capsys, grading.int8_size_exactly, "q1", good)  # same numbers, same line
@@ -112,6 +135,14 @@ def test_int8_size_and_its_strict_twin(capsys, tflite):
         assert "target <= 35%: store the weights as int8" in fails(capsys, grading.int8_size, "q1", ns)
         fails(capsys, grading.int8_size_exactly, "q1", ns)
     passes(capsys, grading.int8_size, "q1", {"int8_tflite": tflite["dynamic_range"]})  # small, wrong elsewhere
+
+
+def test_the_provided_int8_model_is_not_an_answer(capsys, tflite):
+    """The course hands out its own int8 conversion (the q3 table measures it): assigning
+    it to `int8_tflite` earns nothing, in the visible checks and their strict twins."""
+    ns = {"int8_tflite": tflite["int8"]}
+    for check in (grading.int8_io, grading.int8_integer_ops, grading.int8_size, grading.int8_size_exactly):
+        assert "is the int8 model the course provides" in fails(capsys, check, "q1", ns)
 
 
 @pytest.fixture(scope="module")
@@ -251,10 +282,10 @@ def test_visible_module_holds_no_solution_line_nor_reference():
         assert key not in text, key
 
 
-def test_visible_checks_run_without_the_grader_package(tmp_path, tflite):
+def test_visible_checks_run_without_the_grader_package(tmp_path, own_int8):
     """As in the student edition: course_grader cannot be imported, the checks still work."""
     path = tmp_path / "m.tflite"
-    path.write_bytes(tflite["int8"])
+    path.write_bytes(own_int8)
     script = f"""
 import sys
 sys.modules["course_grader"] = None  # any import of it fails
