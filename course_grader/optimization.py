@@ -11,7 +11,8 @@ import math
 
 import numpy as np
 
-from course_lib.checks.optimization import COREML_SIZE_LIMIT, INT8_SIZE_LIMIT, _coreml_package, _int8
+from course_lib.checks.optimization import (_int8, coreml_compressed_size,
+                                           int8_size)
 from course_lib.checks.report import _call, _fail, _get, _pass
 from course_lib.errors import CourseInputError
 from course_lib.quiet import quiet
@@ -31,18 +32,10 @@ LATENCY_TOLERANCE = 0.05      # measurement noise allowance on top of the limit
 
 
 def int8_size_exactly(label, ns, name="int8_tflite"):
-    """Strict twin of the visible ``int8_size``: size <= 35% of the grader's own float32
-    conversion of the same model (exact, in bytes)."""
+    """Strict twin of the visible ``int8_size``: the same check against the grader's own
+    float32 conversion of the same model (exact, in bytes)."""
     __tracebackhide__ = True
-    blob, _ = _int8(label, ns, name)
-    float_size = len(reference_tflite("float32"))
-    ratio = len(blob) / float_size
-    text = (f"{len(blob):,} bytes = {ratio:.1%} of the float32 model ({float_size:,} bytes); "
-            f"target <= {INT8_SIZE_LIMIT:.0%}")
-    if ratio > INT8_SIZE_LIMIT:
-        _fail(label, text + ": store the weights as int8 (converter.optimizations = "
-                            "[tf.lite.Optimize.DEFAULT]).")
-    _pass(label, text + ".")
+    int8_size(label, ns, name, float32_bytes=len(reference_tflite("float32")))
 
 
 def int8_heldout_accuracy(label, ns, seed, name="int8_tflite"):
@@ -101,19 +94,10 @@ def int8_latency(label, ns, name="int8_tflite"):
 
 
 def coreml_compressed_size_exactly(label, ns, path_name="COMPRESSED_PATH"):
-    """Strict twin of the visible ``coreml_compressed_size``: package size <= 60% of the
+    """Strict twin of the visible ``coreml_compressed_size``: the same check against the
     grader's own float16 mlprogram package of the same model (exact)."""
     __tracebackhide__ = True
-    from course_lib.convert import directory_size
-
-    path, _ = _coreml_package(label, ns, path_name)
-    size, reference = directory_size(path), reference_coreml_size()
-    ratio = size / reference
-    text = (f"{size:,} bytes = {ratio:.1%} of the float16 ML program ({reference:,} bytes); "
-            f"target <= {COREML_SIZE_LIMIT:.0%}")
-    if ratio > COREML_SIZE_LIMIT:
-        _fail(label, text + ": quantize the weights to 8 bits (or palettize to fewer bits).")
-    _pass(label, text + ".")
+    coreml_compressed_size(label, ns, path_name, float16_bytes=reference_coreml_size())
 
 
 def _pick_reference(variants, budget):

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from course_lib import data
+from course_lib.checks.pipeline import _model_input
 from course_lib.checks.report import _call, _fail, _get, _pass
 from course_lib.quiet import quiet
 from course_grader.references import (int8_details, reference_tflite,
@@ -92,17 +93,11 @@ def _preprocessed(label, ns, frame, detail, what):
 
 
 def preprocess_shape_exactly(label, ns):
-    """preprocess(frame, input_detail) returns an int8 array of shape (1, 28, 28, 1)."""
+    """Strict twin of the visible ``preprocess_shape``: the same check with the input
+    detail of the course's int8 model, as LiteRT reports it."""
     __tracebackhide__ = True
-    detail, _ = int8_details()
-    out = _preprocessed(label, ns, _frames("val", 0, 1)[0], detail, "preprocess(frame, input_detail)")
-    if out.shape != (1, 28, 28, 1):
-        hint = " (add the batch axis: x[np.newaxis, ..., np.newaxis])" if out.size == 784 else ""
-        _fail(label, f"shape {out.shape}, expected (1, 28, 28, 1): a batch of one 28x28 "
-                     f"one-channel image{hint}.")
-    if out.dtype != np.int8:
-        _fail(label, f"dtype {out.dtype}, expected int8: the model's input is int8 "
-                     "(input_detail['dtype']); quantize, then .astype(np.int8).")
+    _model_input(label, ns, _frames("val", 0, 1)[0], "preprocess(frame, input_detail)",
+                 detail=int8_details()[0])
     _pass(label, "int8 array of shape (1, 28, 28, 1).")
 
 

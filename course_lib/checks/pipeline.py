@@ -58,11 +58,12 @@ def _keras_model():
         return model_lib.load_reference_model()
 
 
-def _model_input(label, ns, frame, what):
-    """preprocess(frame, detail) as an int8 array of shape (1, 28, 28, 1), or FAIL."""
+def _model_input(label, ns, frame, what, detail=None):
+    """preprocess(frame, detail) as an int8 array of shape (1, 28, 28, 1), or FAIL
+    (``detail``: this check's own int8 image detail unless given)."""
     __tracebackhide__ = True
     fn = _get(label, ns, "preprocess")
-    out = _call(label, fn, frame.copy(), _image_detail(), what=what)
+    out = _call(label, fn, frame.copy(), dict(detail or _image_detail()), what=what)
     if not isinstance(out, np.ndarray):
         _fail(label, f"{what} returned a {type(out).__name__}; expected a numpy array.")
     if out.shape != (1, 28, 28, 1):
