@@ -92,3 +92,30 @@ def graded(tmp_path_factory):
     # Largest resident set of any process run so far (the notebook kernels among them).
     done["max_rss_bytes"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     return done
+
+
+@pytest.fixture(scope="session")
+def coreml_models():
+    """Core ML conversions of the probe model, right and wrong in one way each (made once:
+    the check tests of several files use them)."""
+    from course_grader import references
+    from course_lib import data
+    from course_lib.quiet import quiet
+
+    with quiet():
+        import coremltools as ct
+
+        model = references.probe_model()
+        image = ct.ImageType(shape=(1, 28, 28, 1), scale=1 / 255, color_layout=ct.colorlayout.GRAYSCALE)
+        labels = ct.ClassifierConfig(list(data.CLASS_NAMES))
+        return {
+            "good": ct.convert(model, convert_to="mlprogram", inputs=[image], classifier_config=labels),
+            "neuralnetwork": ct.convert(model, convert_to="neuralnetwork", inputs=[image],
+                                        classifier_config=labels),
+            "tensor": ct.convert(model, convert_to="mlprogram", classifier_config=labels),
+            "unscaled": ct.convert(model, convert_to="mlprogram", classifier_config=labels, inputs=[
+                ct.ImageType(shape=(1, 28, 28, 1), color_layout=ct.colorlayout.GRAYSCALE)]),
+            "no_labels": ct.convert(model, convert_to="mlprogram", inputs=[image]),
+            "reversed_labels": ct.convert(model, convert_to="mlprogram", inputs=[image],
+                                          classifier_config=ct.ClassifierConfig(list(data.CLASS_NAMES)[::-1])),
+        }

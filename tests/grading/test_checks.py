@@ -9,7 +9,7 @@ from course_grader import pipeline as grader_pipeline
 from course_grader import references
 from course_lib import data, grading
 from course_lib.grading import CheckFailed
-from course_lib.quiet import import_tensorflow, quiet
+from course_lib.quiet import import_tensorflow
 
 
 def fails(check, *args, **kwargs):
@@ -68,25 +68,6 @@ def test_student_errors_are_reported_not_raised():
     assert "is not written yet" in fails(grading.keras_converter_general, "q1", {"keras_to_tflite": broken})
 
 
-@pytest.fixture(scope="module")
-def coreml_models():
-    with quiet():
-        import coremltools as ct
-
-        model = references.probe_model()
-        image = ct.ImageType(shape=(1, 28, 28, 1), scale=1 / 255, color_layout=ct.colorlayout.GRAYSCALE)
-        labels = ct.ClassifierConfig(list(data.CLASS_NAMES))
-        return {
-            "good": ct.convert(model, convert_to="mlprogram", inputs=[image], classifier_config=labels),
-            "neuralnetwork": ct.convert(model, convert_to="neuralnetwork", inputs=[image],
-                                        classifier_config=labels),
-            "tensor": ct.convert(model, convert_to="mlprogram", classifier_config=labels),
-            "unscaled": ct.convert(model, convert_to="mlprogram", classifier_config=labels, inputs=[
-                ct.ImageType(shape=(1, 28, 28, 1), color_layout=ct.colorlayout.GRAYSCALE)]),
-            "no_labels": ct.convert(model, convert_to="mlprogram", inputs=[image]),
-        }
-
-
 def test_coreml_checks_say_what_to_pass(coreml_models):
     ns = {name: m for name, m in coreml_models.items()}
     for check in (grading.coreml_mlprogram, grading.coreml_image_input, grading.coreml_labels):
@@ -100,8 +81,6 @@ def test_coreml_checks_say_what_to_pass(coreml_models):
 
 
 def test_preprocessing_mistakes_are_named():
-    frame = references._frames("val", 0, 1)[0]
-    detail, _ = references.int8_details()
     for options, words in (({"stretch": False}, "contrast is not stretched"),
                            ({"antialias": True}, "resize antialiases")):
         def wrong(frame, detail, options=options):

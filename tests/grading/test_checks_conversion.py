@@ -162,27 +162,6 @@ def test_litert_predictions_names_each_mistake(capsys, tflite, val_probs):
                                                             {"val_probs": val_probs[::-1]})
 
 
-@pytest.fixture(scope="module")
-def coreml_models():
-    with quiet():
-        import coremltools as ct
-
-        model = references.probe_model()
-        image = ct.ImageType(shape=(1, 28, 28, 1), scale=1 / 255, color_layout=ct.colorlayout.GRAYSCALE)
-        labels = ct.ClassifierConfig(list(data.CLASS_NAMES))
-        return {
-            "good": ct.convert(model, convert_to="mlprogram", inputs=[image], classifier_config=labels),
-            "neuralnetwork": ct.convert(model, convert_to="neuralnetwork", inputs=[image],
-                                        classifier_config=labels),
-            "tensor": ct.convert(model, convert_to="mlprogram", classifier_config=labels),
-            "unscaled": ct.convert(model, convert_to="mlprogram", classifier_config=labels, inputs=[
-                ct.ImageType(shape=(1, 28, 28, 1), color_layout=ct.colorlayout.GRAYSCALE)]),
-            "no_labels": ct.convert(model, convert_to="mlprogram", inputs=[image]),
-            "reversed_labels": ct.convert(model, convert_to="mlprogram", inputs=[image],
-                                          classifier_config=ct.ClassifierConfig(list(data.CLASS_NAMES)[::-1])),
-        }
-
-
 def test_coreml_checks_say_what_to_pass(capsys, coreml_models):
     ns = dict(coreml_models)
     for check in (grading.coreml_mlprogram, grading.coreml_image_input, grading.coreml_labels):
