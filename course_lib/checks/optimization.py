@@ -61,28 +61,36 @@ def int8_io(label, ns, name="int8_tflite"):
                  f"output (scale {out.scale:.4g}, zero point {out.zero_point}).")
 
 
-def int8_integer_ops(label, ns, name="int8_tflite"):
-    """Weights are int8 and every op computes in integer (a full-integer model)."""
-    __tracebackhide__ = True
-    _, report = _int8(label, ns, name)
+def _not_full_integer(report):
+    """Why the model is not a full-integer model, or None if it is."""
     kind = _weight_kind(report)
     float_ops = [op.name for op in report.ops if op.computes_in_float and op.name != "DEQUANTIZE"]
     calibrate = ("give the converter a representative_dataset (calibration images preprocessed "
                  "like the model's input) and allow only int8 builtin ops in "
                  "converter.target_spec.supported_ops")
     if kind == "float32":
-        _fail(label, "weights are float32, nothing was quantized: turn quantization on with "
-                     f"converter.optimizations, and {calibrate}.")
+        return ("weights are float32, nothing was quantized: turn quantization on with "
+                f"converter.optimizations, and {calibrate}.")
     if kind == "float16":
-        _fail(label, "weights are float16 and ops compute in float: this is the float16 variant. "
-                     f"Do not ask for float16 in target_spec.supported_types; {calibrate}.")
+        return ("weights are float16 and ops compute in float: this is the float16 variant. "
+                f"Do not ask for float16 in target_spec.supported_types; {calibrate}.")
     if float_ops:
         names = ", ".join(sorted(set(float_ops)))
         if len(float_ops) >= len(report.ops) // 2:
-            _fail(label, f"{len(float_ops)} of {len(report.ops)} ops compute in float ({names}): "
-                         "this is a dynamic-range model (int8 weights, float activations). "
-                         f"To quantize activations too, {calibrate}.")
-        _fail(label, f"{len(float_ops)} ops still compute in float ({names}): {calibrate}.")
+            return (f"{len(float_ops)} of {len(report.ops)} ops compute in float ({names}): "
+                    "this is a dynamic-range model (int8 weights, float activations). "
+                    f"To quantize activations too, {calibrate}.")
+        return f"{len(float_ops)} ops still compute in float ({names}): {calibrate}."
+    return None
+
+
+def int8_integer_ops(label, ns, name="int8_tflite"):
+    """Weights are int8 and every op computes in integer (a full-integer model)."""
+    __tracebackhide__ = True
+    _, report = _int8(label, ns, name)
+    problem = _not_full_integer(report)
+    if problem:
+        _fail(label, problem)
     _pass(label, f"full-integer model: int8 weights, all {len(report.ops)} ops compute in integer.")
 
 

@@ -9,7 +9,6 @@ Set GRADING_TEST_WORKERS=1 to grade one assignment at a time.
 """
 import dataclasses
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,7 @@ class Graded:
     course: Path
     log: str
     seconds: float
+    max_rss_bytes: int  # the largest process of its `nbgrader autograde` (kernels included)
     results: dict  # student -> {"score", "max_score", "needs_manual_grade", "cells"}
 
 
@@ -44,8 +44,8 @@ def _grade(base, assignment):
     submit(course, assignment, "blank", student_notebook(course, assignment))
     for student, overrides, _, _ in WRONG[assignment]:
         submit(course, assignment, student, student_notebook(course, assignment, answers, overrides))
-    log, seconds = autograde(course, assignment)
-    return Graded(assignment, course, log, seconds, results(course, assignment))
+    log, seconds, max_rss = autograde(course, assignment)
+    return Graded(assignment, course, log, seconds, max_rss, results(course, assignment))
 
 
 VALIDATE = "02_pipeline_trace"  # TensorFlow and LiteRT write to stderr in its test cells
@@ -89,8 +89,8 @@ def graded(tmp_path_factory):
         jobs["validate"] = pool.submit(_validate, base)
         jobs["selfcheck"] = pool.submit(_selfcheck, base)
         done = {name: job.result() for name, job in jobs.items()}
-    # Largest resident set of any process run so far (the notebook kernels among them).
-    done["max_rss_bytes"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    # Largest resident set of any autograde process (the notebook kernels among them).
+    done["max_rss_bytes"] = max(g.max_rss_bytes for g in done.values() if isinstance(g, Graded))
     return done
 
 

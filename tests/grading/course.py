@@ -9,6 +9,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -28,15 +30,33 @@ _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 def run_nbgrader(course, *args, timeout=900):
     """Run an nbgrader command in ``course``; return (stdout+stderr, seconds)."""
+    log, seconds, _ = _run_measured(course, args, timeout)
+    return log, seconds
+
+
+def _run_measured(course, args, timeout):
+    """(output, seconds, largest resident set in bytes of the command's process tree: the
+    command and the kernels it started, which it waits for)."""
     env = dict(os.environ)
     env.pop("NBGRADER_DB_URL", None)  # the temporary course uses its own sqlite gradebook
     start = time.perf_counter()
-    result = subprocess.run([*NBGRADER, *args], cwd=course, env=env, capture_output=True,
-                            text=True, timeout=timeout)
-    elapsed = time.perf_counter() - start
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{log[-4000:]}"
-    return log, elapsed
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen([*NBGRADER, *args], cwd=course, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, text=True)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            # wait4, not wait: its rusage covers this command's tree and nothing else the
+            # test session ran.
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        log = out.read()
+    assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{log[-4000:]}"
+    return log, elapsed, usage.ru_maxrss * 1024
 
 
 def make_course(path, assignments=ASSIGNMENTS):
@@ -88,8 +108,9 @@ def submit(course, assignment, student, nb):
 
 
 def autograde(course, assignment):
-    """One `nbgrader autograde` call for every submitted student; returns (log, seconds)."""
-    return run_nbgrader(course, "autograde", assignment, "--force")
+    """One `nbgrader autograde` call for every submitted student; returns (log, seconds,
+    largest resident set in bytes of any of its processes)."""
+    return _run_measured(course, ("autograde", assignment, "--force"), timeout=900)
 
 
 def results(course, assignment):

@@ -87,7 +87,8 @@ def test_solution_autogrades_within_the_time_limit(graded, assignment):
 
 
 def test_memory_stays_within_the_limit(graded):
-    print(f"largest process: {graded['max_rss_bytes'] / 1024 ** 2:.0f} MB")
+    for assignment in ASSIGNMENTS:
+        print(f"{assignment}: largest process {graded[assignment].max_rss_bytes / 1024 ** 2:.0f} MB")
     assert graded["max_rss_bytes"] <= MEMORY_LIMIT_BYTES
 
 
