@@ -153,7 +153,7 @@ def grade(course, assignments=None, students=None, workers=2, scheduler=None, fo
         futures = []
         for key, item in pending.items():
             for notebook, nb in item.runs.items():
-                payload = {"notebook": nbformat.writes(nb), "execute": execute,
+                payload = {"notebook": nbformat.writes(nb), "execute": execute, "student": key[0],
                            "notebook_timeout": notebook_timeout, "output_limit": OUTPUT_LIMIT,
                            "scratch_bytes": SCRATCH_BYTES}
                 future = client.submit(worker.grade_notebook, payload, pure=False,

@@ -14,7 +14,10 @@ killed costs that notebook only. The child
    ``{"failed": reason}`` when the notebook ran out of time.
 
 The payload is JSON: ``{"notebook": <ipynb text>, "execute": {Execute option: value},
-"output_limit": bytes, "scratch_bytes": bytes, "notebook_timeout": s}``.
+"output_limit": bytes, "scratch_bytes": bytes, "notebook_timeout": s, "student": id}``.
+The id of the student who submitted the notebook reaches the judge and the kernel as
+``COURSE_STUDENT_ID``: the graded quiz's questions are made from it, and the judge's copy,
+which the notebook cannot change, decides whose answers are graded.
 """
 import ctypes
 import json
@@ -99,6 +102,8 @@ def run(payload, private_mounts=False):
     env = {"HOME": str(home), "TMPDIR": str(home), "MPLCONFIGDIR": str(home),
            "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "COURSE_CACHE_DIR":
            os.environ.get("COURSE_CACHE_DIR", str(references.cache_dir().parent))}
+    if payload.get("student"):
+        env["COURSE_STUDENT_ID"] = str(payload["student"])
     judge_env = dict(env, PATH=os.path.dirname(python) + ":/usr/bin:/bin",
                      TMPDIR=str(exchange))  # the judge's temporary files must be visible to the kernel
     # -I: the notebook's folder is not on the judge's import path (a numpy.py there must not load)

@@ -5,7 +5,7 @@ The course holds the assignments the cases use. Besides the cases it gets, per
 assignment, the solution, an unanswered notebook and the wrong-in-one-way submissions of
 tests/grading/submissions.py. Its config gets a 20 s cell time limit (the hostile loops
 are stopped after that). A secret file outside the course and a TCP server on 127.0.0.1
-hold the quiz's answer key, for the cases that try to reach them.
+hold the graded quiz's right answers of the cases that try to reach them.
 
 For contrast, plain ``nbgrader autograde`` (no sandbox, tests in the student's kernel)
 grades a copy of the course holding only hostile.FOOLS_PLAIN_NBGRADER's submissions,
@@ -88,11 +88,11 @@ class AnswerServer:
         self.listener.close()
 
 
-def quiz_key():
-    from course_lib import quiz
+def quiz_key(student):
+    """The right answers of ``student``'s graded quiz (its questions are made from the id)."""
+    from course_grader import quiz as grader
 
-    return {q.id: next(letter for letter in q.letters if quiz.is_correct(q.id, letter))
-            for q in quiz.QUESTIONS}
+    return grader.answers(student)
 
 
 def _copy_for_plain_nbgrader(course, target):
@@ -135,12 +135,11 @@ def _read_rows(path):
 def hostile_batch(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     assignments = sorted({case.assignment for case in CASES})
-    key = quiz_key()
     secret_file = base / "outside" / "answer_key.json"
     secret_file.parent.mkdir()
-    secret_file.write_text(json.dumps(key))
+    secret_file.write_text(json.dumps(quiz_key("reads_secret_file")))  # its one reader
 
-    server = AnswerServer(key)
+    server = AnswerServer(quiz_key("opens_socket"))
     try:
         course = make_course(base / "course", assignments)
         with open(course / "nbgrader_config.py", "a") as config:

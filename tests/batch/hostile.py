@@ -34,7 +34,7 @@ QUIZ, METRICS, PIPELINE = "05_quiz", "01_metrics", "02_pipeline_trace"
 @dataclass(frozen=True)
 class Context:
     course: Path
-    secret_file: Path          # outside the course: {question id: right letter}
+    secret_file: Path          # outside the course: {question id: its reader's right answer}
     server: tuple[str, int]    # 127.0.0.1 and a port: sends the same JSON to anyone who connects
 
 
@@ -86,10 +86,11 @@ def _wrong(assignment, student):
 
 # ------------------------------------------------------------------ 05_quiz answers
 
-RIGHT = solution_answers(QUIZ)["answers"]  # computes the right letters with course_lib.quiz
+RIGHT = solution_answers(QUIZ)["answers"]  # computes the submitter's answers from their questions
 UNANSWERED = 'ANSWERS = {f"q{i:02d}": None for i in range(1, 21)}\n'
-ALL_WRONG = ("ANSWERS = {q.id: next(l for l in q.letters if not quiz.is_correct(q.id, l))\n"
-             "           for q in quiz.QUESTIONS}\n")
+# Every answer wrong: no question's answer is -1e6, and no question has an option "Z".
+ALL_WRONG = ('ANSWERS = {qid: -1e6 if graded.kind(qid) == "number" else "Z"\n'
+             "           for qid in graded.IDS}\n")
 
 
 def _quiz(answers_cell):
@@ -249,6 +250,7 @@ grading.quiz_answered = grading.quiz_correct = lambda label, ns: print(f"PASS {l
 """
 
 PATCHED_QUIZ_KEY = ALL_WRONG + """
+from course_lib import quiz
 quiz.is_correct = lambda question_id, answer: True  # every answer is "right"
 """
 
@@ -353,7 +355,7 @@ def _edit_metadata(nb):
 
 def _duplicate_test_cell(nb):
     _cell(nb, "answers").source = RIGHT + (
-        '\nANSWERS["q01"] = next(l for l in "ABCD" if not quiz.is_correct("q01", l))\n')
+        '\nANSWERS["q01"] = -1e6  # wrong\n')
     original = _cell(nb, "q01")
     for points in (5, 10):  # copies worth more, whose tests always pass
         duplicate = copy.deepcopy(original)
@@ -588,7 +590,8 @@ CASES = [
          why="checks redefined in the kernel; the judge uses its own -> unanswered -> 0",
          evidence='not answered'),
     Case("patched_quiz_key", QUIZ, _quiz(PATCHED_QUIZ_KEY), 0,
-         why="quiz.is_correct patched to say yes; the judge's is not -> 20 wrong answers -> 0",
+         why="the practice quiz's is_correct patched to say yes; the judge checks the graded "
+             "quiz itself -> 20 wrong answers -> 0",
          evidence='is not the right answer'),
     Case("input_transformer", QUIZ, _quiz(INPUT_TRANSFORMER), 0,
          why="test cells rewritten to `pass` in the kernel; they never run there -> 0",

@@ -2,8 +2,9 @@
 SIGKILL and run again, manual grades kept through a regrade, a kernel that dies.
 
 Every test grades 05_quiz submissions (a few seconds each) with the real command line,
-in a copy of one temporary course. Expected scores come from course_lib.quiz.is_correct:
-each wrong submission answers chosen questions with a wrong letter.
+in a copy of one temporary course. Expected scores come from the grader's own answers
+for each student (course_grader.quiz): each wrong submission answers chosen questions
+wrongly.
 """
 import contextlib
 import csv
@@ -29,13 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grading"))
 
 from course import make_course, results, solution_answers, student_notebook, submit  # noqa: E402
 
-from course_lib import quiz  # noqa: E402
+from course_grader import quiz as grader  # noqa: E402
+from course_lib.quiz import graded  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 DASK = str(Path(sys.executable).with_name("dask"))
 QUIZ = "05_quiz"
-QUESTIONS = [q.id for q in quiz.QUESTIONS]
+QUESTIONS = list(graded.IDS)
 CELL_TIMEOUT = 30          # a quiz cell takes well under a second
 NOTEBOOK_TIMEOUT = 240
 GRADER_TIMEOUT = 600       # the whole command: far above what it needs, so a hang fails
@@ -45,16 +47,18 @@ ALL_GONE_WITHIN = 120      # ... and every process it started (runners finish th
 
 # ------------------------------------------------------------------ submissions
 
-def letters_with_mistakes(count, seed):
-    """{question: letter} with ``count`` questions, chosen with ``seed``, answered wrong."""
+def letters_with_mistakes(student, count, seed):
+    """{question: answer} of ``student``'s quiz with ``count`` questions, chosen with
+    ``seed``, answered wrong (a wrong letter, or a number far off)."""
     wrong = set(random.Random(seed).sample(QUESTIONS, count))
-    return {q.id: next(letter for letter in q.letters
-                       if quiz.is_correct(q.id, letter) != (q.id in wrong))
-            for q in quiz.QUESTIONS}
+    right = grader.answers(student)
+    return {q: (right[q] if q not in wrong else right[q] + 1000 if graded.kind(q) == "number"
+                else next(l for l in graded.letters(q) if not grader.is_right(student, q, l)))
+            for q in QUESTIONS}
 
 
-def score_of(letters, questions=QUESTIONS):
-    return sum(quiz.is_correct(q, letters[q]) for q in questions)
+def score_of(student, letters, questions=QUESTIONS):
+    return sum(grader.is_right(student, q, letters[q]) for q in questions)
 
 
 def answer_cell(letters):
@@ -68,11 +72,11 @@ def submit_mix(course, mistakes):
     submit(course, QUIZ, "blank", student_notebook(course, QUIZ))
     expected = {"solution": 20, "blank": 0}
     for count in mistakes:
-        letters = letters_with_mistakes(count, seed=count)
         student = f"wrong{count:02d}"
+        letters = letters_with_mistakes(student, count, seed=count)
         nb = student_notebook(course, QUIZ, {"answers": answer_cell(letters)})
         submit(course, QUIZ, student, nb)
-        expected[student] = score_of(letters)
+        expected[student] = score_of(student, letters)
         assert expected[student] == 20 - count
     return expected
 
@@ -355,14 +359,14 @@ def test_dead_kernel_fails_its_notebook_not_the_batch(course):
     expected = submit_mix(course, [4])
     # Sets ANSWERS, then ends its kernel: no test cell can fetch ANSWERS -> 0.
     submit(course, QUIZ, "exits", student_notebook(course, QUIZ, {
-        "answers": answer_cell(letters_with_mistakes(0, seed=0)) + "\nimport os\nos._exit(1)\n"}))
+        "answers": answer_cell(letters_with_mistakes("exits", 0, seed=0)) + "\nimport os\nos._exit(1)\n"}))
     # Kills its kernel when the 11th cell after the answers runs: in the batch grader, when
     # the judge asks the kernel for ANSWERS for q11 (each test cell asks once). So q01-q10
     # are graded and q11-q20 score 0.
-    letters = letters_with_mistakes(5, seed=5)
+    letters = letters_with_mistakes("sigkill", 5, seed=5)
     submit(course, QUIZ, "sigkill", student_notebook(course, QUIZ, {
         "answers": answer_cell(letters) + "\n" + KILLS_ITS_KERNEL_LATER}))
-    died = {"exits": 0, "sigkill": score_of(letters, QUESTIONS[:10])}
+    died = {"exits": 0, "sigkill": score_of("sigkill", letters, QUESTIONS[:10])}
     assert 0 < died["sigkill"] < 10  # tells "q01-q10 graded" from "all" and from "nothing"
 
     stdout = run_grader(course, "--workers", "2")

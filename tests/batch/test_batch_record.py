@@ -101,12 +101,14 @@ def copy_course(base, target, extra_config):
 _executed = {}  # sanitized notebook and Execute options -> the executed notebook
 
 
-def execute_like_worker(recorder, nb):
+def execute_like_worker(recorder, nb, student):
     """What a worker returns for a sanitized notebook, run here by nbgrader's own Execute
-    (with the course config, in the environment nbgrader autograde gives it)."""
-    key = nbformat.writes(nb) + json.dumps(recorder.execute_options(), sort_keys=True)
+    (with the course config, in the environment nbgrader autograde gives it, and the
+    submitter's id as the batch grader gives it)."""
+    key = nbformat.writes(nb) + json.dumps(recorder.execute_options(), sort_keys=True) + student
     if key not in _executed:
-        with tempfile.TemporaryDirectory() as folder, setenv(NBGRADER_EXECUTION="autograde"):
+        with tempfile.TemporaryDirectory() as folder, setenv(NBGRADER_EXECUTION="autograde",
+                                                             COURSE_STUDENT_ID=student):
             executed, _ = Execute(config=recorder.config)(copy.deepcopy(nb),
                                                           {"metadata": {"path": folder}})
         _executed[key] = nbformat.writes(executed)
@@ -117,7 +119,7 @@ def grade_like_batch(course, student, nb):
     recorder = Recorder(load_config(course))
     recorder.begin(student, QUIZ, None)
     sanitized = recorder.sanitize(student, QUIZ, QUIZ, copy.deepcopy(nb))  # it works in place
-    recorder.save(student, QUIZ, QUIZ, execute_like_worker(recorder, sanitized))
+    recorder.save(student, QUIZ, QUIZ, execute_like_worker(recorder, sanitized, student))
     return recorder
 
 

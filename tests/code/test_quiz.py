@@ -1,4 +1,5 @@
-"""The quiz machinery: the bank's shape, hidden answers, checking, scoring and the widgets."""
+"""The quiz machinery: the practice bank's shape, hidden answers, checking, scoring and the
+widgets; the graded quiz's per-student questions, whose answers only the grader knows."""
 import html
 import json
 import re
@@ -63,7 +64,7 @@ def test_corrected_syllabus_questions_do_not_repeat_its_errors():
 
 
 def test_option_texts_are_sealed_one_line_and_not_in_the_source():
-    source = Path(quiz.__file__).read_text(encoding="utf-8")
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(quiz.__file__).parent.glob("*.py"))
     for q in quiz.QUESTIONS:
         texts = {l: quiz.reveal(q.id, l) for l in q.letters}
         for letter, text in texts.items():
@@ -194,3 +195,161 @@ def test_prompts_and_code_are_escaped_in_the_widgets():
     assert "actual \\ predicted" in prompt_html and "<pre>" in prompt_html
     assert "<code>coremltools.convert('model.mlmodel')</code>" in ui.block("q12").children[0].value.replace("&#x27;", "'")
     assert "<script" not in quiz._inline_html("<script>x</script>")
+
+
+# ---------------------------------------------------------------- the graded quiz
+
+STUDENTS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"]
+
+
+def test_graded_questions_are_made_from_the_id_and_differ_between_students():
+    from course_lib.quiz import graded
+
+    alice, bob = graded.questions("alice"), graded.questions("bob")
+    assert [q.id for q in alice] == list(graded.IDS) == [f"q{i:02d}" for i in range(1, 21)]
+    assert alice == graded.questions("alice"), "the same id always gets the same questions"
+    assert {q.lesson for q in alice} == set(quiz.LESSONS)
+    numbers = [q for q in alice if q.kind == "number"]
+    options = [q for q in alice if q.kind == "option"]
+    assert len(numbers) >= 8 and len(options) >= 8
+    assert all(a.params != b.params for a, b in zip(alice, bob) if a.kind == "number")
+    # The option order of every conceptual question varies between students.
+    for qid in (q.id for q in options):
+        orders = {graded.question(s, qid).options for s in STUDENTS}
+        assert len(orders) > 1, qid
+    for q in alice:
+        assert q.text().startswith(q.id) and (q.kind == "number") == (not q.options)
+        assert graded.kind(q.id) == q.kind and graded.letters(q.id) == q.letters
+
+
+def test_the_student_side_library_holds_no_graded_answer():
+    """No key, digest or answer function: the quiz package never imports the grader, and
+    an option question's right text is named only in course_grader."""
+    from course_grader import quiz as grader
+
+    package = Path(quiz.__file__).parent
+    source = "\n".join(p.read_text(encoding="utf-8") for p in package.glob("*.py"))
+    assert "course_grader" not in source.replace("``course_grader.quiz``", "")
+    checks = (ROOT / "course_lib" / "checks" / "quiz.py").read_text(encoding="utf-8")
+    assert "course_grader" not in checks.split('"""')[2]
+    for qid, (piece, why) in grader._RIGHT.items():
+        q = quiz.graded.question("alice", qid)
+        assert [t for _, t in q.options if piece in t] != [], qid
+        assert len([t for _, t in q.options if piece in t]) == 1, f"{qid}: the key must name one option"
+        assert why not in source
+
+
+def test_the_grader_answers_every_question_and_accepts_only_the_right_answer():
+    from course_grader import quiz as grader
+
+    for student in STUDENTS[:4]:
+        answers = grader.answers(student)
+        for qid, right in answers.items():
+            q = quiz.graded.question(student, qid)
+            assert grader.is_right(student, qid, right), (student, qid)
+            if q.kind == "option":
+                assert right in q.letters
+                assert grader.is_right(student, qid, right.lower())
+                assert sum(grader.is_right(student, qid, l) for l in q.letters) == 1
+            else:
+                off = max(q.tolerance * 2, 1)
+                assert not grader.is_right(student, qid, right + off), (student, qid)
+                assert not grader.is_right(student, qid, "A")
+
+
+def test_answers_made_for_a_neighbour_earn_only_what_chance_gives():
+    """Numbers fit their own student's parameters: across many pairs, copied numeric
+    answers are almost never right, and copied letters about one time in four."""
+    from course_grader import quiz as grader
+
+    numbers = options = numbers_right = options_right = 0
+    for a, b in zip(STUDENTS, STUDENTS[1:] + STUDENTS[:1]):
+        copied = grader.answers(a)
+        for qid, answer in copied.items():
+            right = grader.is_right(b, qid, answer)
+            if quiz.graded.kind(qid) == "number":
+                numbers, numbers_right = numbers + 1, numbers_right + right
+            else:
+                options, options_right = options + 1, options_right + right
+    assert numbers_right / numbers < 0.15
+    assert options_right / options < 0.45
+
+
+def test_student_id_is_the_graders_then_the_hubs_then_the_typed_one(monkeypatch, tmp_path):
+    from course_lib.quiz import graded
+
+    monkeypatch.delenv(graded.GRADER_ENV, raising=False)
+    monkeypatch.delenv(graded.HUB_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CourseInputError, match="STUDENT_ID"):
+        graded.student_id(None)
+    assert graded.student_id(" alice ") == "alice" and graded.grading_student_id() is None
+    monkeypatch.setenv(graded.HUB_ENV, "hubuser")
+    assert graded.student_id("alice") == "hubuser"
+    folder = tmp_path / "autograded" / "zoe" / "05_quiz"     # plain nbgrader autograde
+    folder.mkdir(parents=True)
+    monkeypatch.chdir(folder)
+    assert graded.student_id("alice") == "zoe" == graded.grading_student_id()
+    monkeypatch.setenv(graded.GRADER_ENV, "yann")              # the batch grader
+    assert graded.student_id("alice") == "yann"
+
+
+def _grade(label, ns):
+    """(passed, printed line) of the hidden check."""
+    import contextlib
+    import io
+
+    from course_grader import quiz as grader
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        try:
+            grader.quiz_correct(label, ns)
+            return True, printed.getvalue()
+        except AssertionError:
+            return False, printed.getvalue()
+
+
+def test_the_hidden_check_grades_the_submitters_questions_and_explains(monkeypatch):
+    from course_grader import quiz as grader
+    from course_lib.quiz import graded
+
+    monkeypatch.setenv(graded.GRADER_ENV, "alice")
+    right = grader.answers("alice")
+    ok, said = _grade("q01", {"ANSWERS": right, "STUDENT_ID": None})
+    assert ok and said.startswith("PASS q01: ") and "is right. precision = " in said
+    ok, said = _grade("q06", {"ANSWERS": {"q06": right["q06"] + 3}, "STUDENT_ID": None})
+    assert not ok and "is not the right answer; it is" in said and "zero_point" in said
+    assert "made from your id 'alice'" in said
+    wrong = next(l for l in graded.letters("q12") if l != right["q12"])
+    ok, said = _grade("q12", {"ANSWERS": {"q12": wrong}})
+    assert not ok and "NHWC" in said, "the feedback says why the right answer is right"
+    # Answers made for another id score 0, even where they would fit.
+    ok, said = _grade("q01", {"ANSWERS": grader.answers("bob"), "STUDENT_ID": "bob"})
+    assert not ok and "another student's questions" in said and "'alice' submitted" in said
+    ok, said = _grade("q01", {"ANSWERS": right, "STUDENT_ID": "alice"})
+    assert ok
+
+
+def test_the_visible_check_knows_the_form_not_the_answer():
+    from course_lib.checks.quiz import quiz_answered
+
+    import contextlib
+    import io
+
+    def run(label, answers):
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            try:
+                quiz_answered(label, {"ANSWERS": answers})
+            except AssertionError:
+                pass
+        return printed.getvalue()
+
+    assert run("q01", {"q01": 123456.0}).startswith("PASS q01: answered 123456")
+    assert "must be a number" in run("q01", {"q01": "B"})
+    assert "must be a number" in run("q01", {"q01": float("nan")})
+    assert "not answered" in run("q01", {})
+    assert run("q04", {"q04": "c"}).startswith("PASS q04: answered 'C'")
+    assert "has options A, B, C, D; got 'E'" in run("q04", {"q04": "E"})
+    assert "A, B, C, D, E" in run("q17", {"q17": None})

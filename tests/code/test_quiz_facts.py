@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from course_lib import convert, data, inspect, quiz, runtime
-from course_lib.evaluate import agreement, metrics_from_confusion, threshold_sweep
+from course_lib.evaluate import agreement
 from course_lib.quiet import import_tensorflow, quiet
 
 tf = import_tensorflow()
@@ -64,6 +64,12 @@ def tflite_convert(converter):
         return converter.convert()
 
 
+def _labels(cm):
+    """(y_true, y_pred) that give the confusion matrix ``cm`` (rows: actual)."""
+    pairs = [(i, j) for i, row in enumerate(cm) for j, n in enumerate(row) for _ in range(n)]
+    return np.array([i for i, _ in pairs]), np.array([j for _, j in pairs])
+
+
 def test_every_question_is_fact_checked_here_or_declared_conceptual():
     from pathlib import Path
 
@@ -77,23 +83,29 @@ def test_every_question_is_fact_checked_here_or_declared_conceptual():
 
 def test_q02_dog_precision_divides_by_the_column_and_recall_by_the_row():
     answer_is("q02", "C")
-    cm = np.array([[45, 3, 2], [4, 40, 6], [1, 5, 44]])   # the matrix in the question
-    m = metrics_from_confusion(cm)
-    assert m.precision[1] == pytest.approx(40 / 48) and round(m.precision[1], 2) == 0.83
-    assert m.recall[1] == pytest.approx(40 / 50)
-    assert m.accuracy == pytest.approx(129 / 150) and round(m.accuracy, 2) == 0.86
+    from sklearn.metrics import accuracy_score, precision_score, recall_score
+
+    y_true, y_pred = _labels([[45, 3, 2], [4, 40, 6], [1, 5, 44]])   # the matrix in the question
+    precision = precision_score(y_true, y_pred, labels=[1], average=None)[0]
+    assert precision == pytest.approx(40 / 48) and round(precision, 2) == 0.83
+    assert recall_score(y_true, y_pred, labels=[1], average=None)[0] == pytest.approx(40 / 50)
+    accuracy = accuracy_score(y_true, y_pred)
+    assert accuracy == pytest.approx(129 / 150) and round(accuracy, 2) == 0.86
 
 
 def test_q03_lowering_the_threshold_raises_recall_and_false_alarms(tflite_variants, splits, test_images):
     answer_is("q03", "A")
     dog = data.class_index("dog")
     scores = runtime.run_tflite(tflite_variants["float32"], test_images)[:, dog]
-    sweep = threshold_sweep(scores, splits.test.labels == dog)
+    is_dog = splits.test.labels == dog
+    thresholds = np.linspace(0.05, 0.95, 19)
+    recall = [np.mean(scores[is_dog] >= t) for t in thresholds]
+    false_alarms = [np.sum(scores[~is_dog] >= t) for t in thresholds]
     # thresholds ascend: going down the list (lowering it) recall and false alarms never fall
-    assert np.all(np.diff(sweep.recall) <= 0) and np.all(np.diff(sweep.false_alarms) <= 0)
-    low, high = sweep.at(0.05), sweep.at(0.95)
-    assert low["recall"] > high["recall"] and low["false_alarms"] > high["false_alarms"]
-    assert low["precision"] < high["precision"]
+    assert np.all(np.diff(recall) <= 0) and np.all(np.diff(false_alarms) <= 0)
+    assert recall[0] > recall[-1] and false_alarms[0] > false_alarms[-1]
+    precision = [np.mean(is_dog[scores >= t]) for t in (0.05, 0.95)]
+    assert precision[0] < precision[1]
 
 
 def test_q04_duplicates_leak_into_the_test_set_unless_removed_first():
@@ -213,8 +225,12 @@ def test_q12_convert_takes_a_savedmodel_path_but_a_mlmodel_is_loaded_not_convert
 
 
 @pytest.fixture(scope="module")
-def coreml_float16(reference_model):
-    return convert.to_coreml(reference_model, "float16")
+def coreml_float16(ct, reference_model):
+    """The course model as a float16 mlprogram with an image input and class labels."""
+    image = ct.ImageType(name="image", shape=(1, 28, 28, 1), scale=1 / 255,
+                         color_layout=ct.colorlayout.GRAYSCALE)
+    return ct_convert(ct, reference_model, inputs=[image], minimum_deployment_target=ct.target.iOS16,
+                      classifier_config=ct.ClassifierConfig(list(data.CLASS_NAMES)))
 
 
 def test_q13_one_model_converts_to_both_formats_and_core_ml_needs_apple(
@@ -291,7 +307,7 @@ def test_q17_full_integer_needs_calibration_and_int8_interface_types(tflite_vari
 
     converter = tf.lite.TFLiteConverter.from_keras_model(tiny)                          # D
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = convert.representative_dataset(splits.train.normalized(), 20)
+    converter.representative_dataset = lambda: ([x[None]] for x in splits.train.normalized()[:20])
     calibrated = inspect.inspect_tflite(tflite_convert(converter))
     assert calibrated.inputs[0].dtype == "float32" and calibrated.outputs[0].dtype == "float32"
     assert {"QUANTIZE", "DEQUANTIZE"} <= set(calibrated.op_names)
@@ -307,7 +323,7 @@ def test_q18_pruned_zeros_do_not_shrink_a_dense_tflite_but_compress(splits):
     inputs = tf.keras.Input((28, 28, 1))   # a small real model whose file is mostly weights
     hidden = tf.keras.layers.Dense(128, activation="relu")(tf.keras.layers.Flatten()(inputs))
     model = tf.keras.Model(inputs, tf.keras.layers.Dense(10, activation="softmax")(hidden))
-    dense = convert.to_tflite(model)
+    dense = tflite_convert(tf.lite.TFLiteConverter.from_keras_model(model))
     with quiet():
         schedule = sparsity.ConstantSparsity(0.5, begin_step=0, frequency=1)
         pruned = sparsity.prune_low_magnitude(model, pruning_schedule=schedule)
@@ -319,7 +335,7 @@ def test_q18_pruned_zeros_do_not_shrink_a_dense_tflite_but_compress(splits):
     kernel = stripped.layers[2].kernel.numpy()
     assert np.mean(kernel == 0) == pytest.approx(0.5, abs=0.01)
 
-    pruned_bytes = convert.to_tflite(stripped)
+    pruned_bytes = tflite_convert(tf.lite.TFLiteConverter.from_keras_model(stripped))
     assert abs(len(pruned_bytes) - len(dense)) < 0.01 * len(dense)                      # not halved
     assert len(gzip.compress(pruned_bytes)) < 0.8 * len(gzip.compress(dense))            # compresses
 
@@ -358,3 +374,248 @@ def test_q20_core_ml_weight_compression_shrinks_weights_only(ct, coreml_float16,
     assert reports["palette4"].weight_compression.get("palettized", 0) > 0
     for report in reports.values():                             # A: the image input stays
         assert report.has_image_input and report.inputs[0]["details"] == "28x28 GRAYSCALE"
+
+
+# ================================================================ the graded quiz (05_quiz)
+# Its answers come from the grader (course_grader.quiz), for a few student ids: each test
+# checks them, or the fact the right option states, against the live libraries.
+
+from course_grader import quiz as grader  # noqa: E402
+from course_lib.quiz import graded  # noqa: E402
+
+IDS = ["alice", "bob", "solution", "q7-student"]
+# Judgement or plain arithmetic the question spells out: nothing in a library to call.
+GRADED_CONCEPTUAL = {"q05", "q10", "q17"}
+
+
+def graded_right(qid, piece):
+    """The grader's right option of ``qid`` is the one that says ``piece``, for every id."""
+    for student in IDS:
+        q = graded.question(student, qid)
+        assert piece in q.option_text(grader.answer(student, qid)[0]), (student, qid)
+
+
+def test_every_graded_question_is_fact_checked_here_or_declared_conceptual():
+    from pathlib import Path
+
+    import re
+
+    names = re.findall(r"^def (test_graded_\w+)\(", Path(__file__).read_text(encoding="utf-8"), re.M)
+    checked = {qid for qid in graded.IDS if any(f"_{qid}_" in name for name in names)}
+    assert checked | GRADED_CONCEPTUAL == set(graded.IDS) and not checked & GRADED_CONCEPTUAL
+
+
+def test_graded_q01_precision_and_q02_f1_agree_with_scikit_learn():
+    from sklearn.metrics import f1_score, precision_score
+
+    for student in IDS:
+        for qid, metric in (("q01", precision_score), ("q02", f1_score)):
+            p = graded.question(student, qid).params
+            y_true, y_pred = _labels(p["confusion"])
+            expected = metric(y_true, y_pred, labels=[p["class_index"]], average=None)[0]
+            assert grader.answer(student, qid)[0] == pytest.approx(expected, abs=1e-12)
+
+
+def test_graded_q03_ships_the_lowest_threshold_that_meets_the_precision():
+    from sklearn.metrics import precision_score
+
+    for student in IDS:
+        p = graded.question(student, "q03").params
+        right = grader.answer(student, "q03")[0]
+        for t, dogs, others in zip(p["thresholds"], p["dogs_flagged"], p["others_flagged"]):
+            flagged_true = np.r_[np.ones(dogs), np.zeros(others)]           # what was flagged
+            precision = precision_score(flagged_true, np.ones_like(flagged_true))
+            assert precision == pytest.approx(dogs / (dogs + others))
+            if t < right:
+                assert precision < p["min_precision"]
+        assert p["dogs_flagged"] == sorted(p["dogs_flagged"], reverse=True)  # lower: more dogs
+        assert precision == 1.0 and right in p["thresholds"]
+
+
+def test_graded_q04_a_constant_answer_has_the_majority_accuracy_and_no_recall():
+    from sklearn.metrics import accuracy_score, recall_score
+
+    graded_right("q04", "dog recall 0")
+    for student in IDS:
+        cats = graded.question(student, "q04").params["cat_percent"]
+        y_true = np.r_[np.zeros(cats), np.ones(100 - cats)]               # 1: dog
+        y_pred = np.zeros(100)
+        assert accuracy_score(y_true, y_pred) == pytest.approx(cats / 100)
+        assert recall_score(y_true, y_pred) == 0.0
+
+
+@pytest.fixture(scope="module")
+def calibrated_int8():
+    """A small int8-in/int8-out model calibrated on values spread over [-1.35, 2.13], and
+    its float-in/float-out twin (the same calibration)."""
+    tf.keras.utils.set_random_seed(2)
+    inputs = tf.keras.Input((4,))
+    model = tf.keras.Model(inputs, tf.keras.layers.Dense(3, activation="softmax")(inputs))
+    low, high = -1.35, 2.13
+
+    def data():
+        for v in np.linspace(low, high, 64, dtype=np.float32):
+            yield [np.full((1, 4), v, np.float32)]
+
+    def conversion(int8_io):
+        converter = tf.lite.TFLiteConverter.from_keras_model(model)
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = data
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        if int8_io:
+            converter.inference_input_type = converter.inference_output_type = tf.int8
+        return tflite_convert(converter)
+
+    return {"low": low, "high": high, "int8": conversion(True), "float": conversion(False)}
+
+
+def _interpreter(blob, **kwargs):
+    from ai_edge_litert.interpreter import Interpreter
+
+    with quiet():
+        interpreter = Interpreter(model_content=blob, **kwargs)
+        interpreter.allocate_tensors()
+    return interpreter
+
+
+def test_graded_q06_quantize_q07_dequantize_and_q09_zero_point_follow_litert(calibrated_int8):
+    """LiteRT's own quantization of an input and dequantization of an output use the
+    formulas the grader uses, and its converter picks the zero point they give."""
+    int8, twin = _interpreter(calibrated_int8["int8"]), _interpreter(calibrated_int8["float"])
+    (scale, zero_point), = [int8.get_input_details()[0]["quantization"]]
+    low, high = calibrated_int8["low"], calibrated_int8["high"]
+    assert scale == pytest.approx((high - low) / 255, rel=1e-5)
+    assert zero_point == round(-128 - low / ((high - low) / 255))      # q09's formula
+    for student in IDS:                                                 # q09 as asked
+        p = graded.question(student, "q09").params
+        scale_q09 = (p["max"] - p["min"]) / 255
+        assert grader.answers(student)["q09"] == round(-128 - p["min"] / scale_q09)
+
+    x = np.linspace(low, high, 4, dtype=np.float32)[None]
+    q = np.clip(np.round(x / scale) + zero_point, -128, 127).astype(np.int8)   # q06's formula
+    int8.set_tensor(int8.get_input_details()[0]["index"], q)
+    int8.invoke()
+    raw = int8.get_tensor(int8.get_output_details()[0]["index"])
+    twin.set_tensor(twin.get_input_details()[0]["index"], x)
+    twin.invoke()
+    out_scale, out_zero = int8.get_output_details()[0]["quantization"]
+    assert out_scale == pytest.approx(1 / 256) and out_zero == -128       # q07's parameters
+    dequantized = out_scale * (raw.astype(np.float32) - out_zero)         # q07's formula
+    assert np.allclose(dequantized, twin.get_tensor(twin.get_output_details()[0]["index"]),
+                       atol=2 * out_scale)
+    for student in IDS:
+        p = graded.question(student, "q07").params
+        assert grader.answer(student, "q07")[0] == pytest.approx(out_scale * (p["q"] - out_zero))
+
+
+def test_graded_q08_nhwc_input_bytes_are_what_the_interpreter_allocates(tiny):
+    with quiet():
+        blob = tf.lite.TFLiteConverter.from_keras_model(tiny).convert()
+    interpreter = _interpreter(blob)
+    index = interpreter.get_input_details()[0]["index"]
+    interpreter.resize_tensor_input(index, [8, 28, 28, 1])
+    interpreter.allocate_tensors()
+    assert interpreter.tensor(index)().nbytes == 8 * 28 * 28 * 1 * 4
+    for student in IDS:
+        p = graded.question(student, "q08").params
+        shape = (p["batch"], p["height"], p["width"], p["channels"])
+        assert grader.answers(student)["q08"] == np.zeros(shape, p["dtype"]).nbytes
+
+
+def test_graded_q11_a_float_model_runs_on_unscaled_pixels_and_gets_them_wrong(
+        tflite_variants, splits, test_images):
+    graded_right("q11", "mostly wrong")
+    labels = splits.test.labels[:300]
+    scaled = runtime.run_tflite(tflite_variants["float32"], test_images[:300])
+    raw = runtime.run_tflite(tflite_variants["float32"], test_images[:300] * 255)  # no error
+    assert np.mean(scaled.argmax(1) == labels) > 0.9 > np.mean(raw.argmax(1) == labels) + 0.3
+
+
+def test_graded_q12_tflite_keeps_nhwc_and_sets_the_batch_to_one(tiny):
+    graded_right("q12", "[1, 28, 28, 1]")
+    assert tiny.input_shape == (None, 28, 28, 1)
+    with quiet():
+        detail = _interpreter(tf.lite.TFLiteConverter.from_keras_model(tiny).convert()
+                              ).get_input_details()[0]
+    assert list(detail["shape"]) == [1, 28, 28, 1]
+    assert list(detail["shape_signature"]) == [-1, 28, 28, 1]
+
+
+def test_graded_q13_an_mlprogram_stores_float16_weights_by_default(ct, tiny):
+    graded_right("q13", "As float16")
+    program = ct_convert(ct, tiny)._mil_program
+    weights = {str(op.outputs[0].val.dtype) for f in program.functions.values()
+               for op in f.operations
+               if op.op_type == "const" and getattr(op.outputs[0].val, "size", 0) > 8}
+    assert weights == {"float16"}
+
+
+def test_graded_q14_set_tensor_needs_allocate_tensors_first(tiny):
+    from ai_edge_litert.interpreter import Interpreter
+
+    graded_right("q14", "allocate_tensors()")
+    with quiet():
+        interpreter = Interpreter(model_content=tf.lite.TFLiteConverter.from_keras_model(tiny).convert())
+    detail = interpreter.get_input_details()[0]
+    with pytest.raises(ValueError, match="allocate_tensors"):
+        interpreter.set_tensor(detail["index"], np.zeros((1, 28, 28, 1), np.float32))
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(detail["index"], np.zeros((1, 28, 28, 1), np.float32))
+    interpreter.invoke()
+
+
+def test_graded_q15_coremltools_on_linux_does_everything_but_predict(ct, tiny, tmp_path):
+    import coremltools.optimize.coreml as cto
+
+    graded_right("q15", "predict() only works on macOS")
+    if platform.system() == "Darwin":
+        pytest.skip("the question is about Linux")
+    mlmodel = ct_convert(ct, tiny)
+    mlmodel.save(str(tmp_path / "m.mlpackage"))
+    with quiet():
+        loaded = ct.models.MLModel(str(tmp_path / "m.mlpackage"))
+        compressed = cto.linear_quantize_weights(
+            loaded, cto.OptimizationConfig(cto.OpLinearQuantizerConfig(mode="linear_symmetric")))
+    assert inspect.inspect_coreml(compressed).model_type == "mlprogram"
+    with pytest.raises(Exception, match="only supported on macOS"):
+        with quiet():
+            loaded.predict({"image": np.zeros((1, 28, 28, 1), np.float32)})
+
+
+def test_graded_q16_weight_bytes_per_dtype_are_numpys():
+    for student in IDS:
+        p = graded.question(student, "q16").params
+        nbytes = np.zeros(p["parameters"], p["dtype"]).nbytes
+        assert grader.answer(student, "q16")[0] == pytest.approx(nbytes / 1024)
+
+
+def _int8_conversion(model, images, **settings):
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = lambda: ([image[None]] for image in images[:20])
+    for name, value in settings.items():
+        target = converter.target_spec if name.startswith("supported_") else converter
+        setattr(target, name, value)
+    return _interpreter(tflite_convert(converter)).get_input_details()[0]
+
+
+def test_graded_q18_only_the_inference_types_make_the_interface_int8(tiny, splits):
+    graded_right("q18", "inference_input_type = tf.int8")
+    images = splits.train.normalized()
+    ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    assert _int8_conversion(tiny, images, supported_types=[tf.int8])["dtype"] == np.float32
+    assert _int8_conversion(tiny, images, supported_ops=ops)["dtype"] == np.float32
+    assert _int8_conversion(tiny, images, supported_ops=ops, inference_input_type=tf.int8,
+                            inference_output_type=tf.int8)["dtype"] == np.int8
+
+
+def test_graded_q19_q20_the_input_scale_comes_from_calibration(tiny, splits):
+    graded_right("q19", "get_input_details()")
+    graded_right("q20", "an input scale near 1")
+    images = splits.train.normalized()
+    io = dict(supported_ops=[tf.lite.OpsSet.TFLITE_BUILTINS_INT8], inference_input_type=tf.int8,
+              inference_output_type=tf.int8)
+    scaled = _int8_conversion(tiny, images, **io)["quantization"]
+    raw = _int8_conversion(tiny, images * 255, **io)["quantization"]
+    assert scaled[0] == pytest.approx(1 / 255, rel=1e-3)
+    assert raw[0] == pytest.approx(1.0, rel=1e-3) and raw != scaled

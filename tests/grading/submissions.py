@@ -5,6 +5,7 @@ grade_id) replaced by a realistic mistake; the expected score follows from which
 cells that mistake fails (noted next to each).
 """
 from course import solution_answers
+from submissions_quiz import WRONG_QUIZ
 
 _INT8_CONVERTER = '''\
 def representative_dataset():
@@ -34,10 +35,6 @@ mlmodel.save(str(MLPACKAGE_PATH))
 _IMAGE = ("inputs=[ct.ImageType(shape=(1, 28, 28, 1), scale=1 / 255, "
           "color_layout=ct.colorlayout.GRAYSCALE)]")
 _LABELS = "classifier_config=ct.ClassifierConfig(CLASS_NAMES)"
-
-
-def _quiz(extra):
-    return {"answers": solution_answers("05_quiz")["answers"] + "\n" + extra}
 
 
 # assignment -> [(student, {grade_id: replacement source}, expected score, why)]
@@ -146,16 +143,7 @@ mlmodel = ct.convert(model, convert_to="mlprogram", {_IMAGE}, {_LABELS})
 mlmodel.save(str(COMPRESSED_PATH))
 '''}, 11, "float16 package saved uncompressed: q2_compressed and q2_size fail"),
     ],
-    "05_quiz": [
-        ("one_wrong", _quiz('ANSWERS["q07"] = next(l for l in "ABCD" if not quiz.is_correct("q07", l))'),
-         19, "one wrong letter: q07 fails"),
-        ("one_unanswered", _quiz('ANSWERS["q12"] = None'), 19, "q12 left at None: q12 fails"),
-        ("invalid_letter", _quiz('ANSWERS["q05"] = "E"'), 19, "not an option: q05 fails"),
-        ("lowercase", _quiz("ANSWERS = {k: v.lower() for k, v in ANSWERS.items()}"),
-         20, "lower-case letters are accepted"),
-        ("deleted_test_cell", {**_quiz(""), "q03": None},
-         20, "a deleted test cell is restored from the gradebook and run (not left for manual grading)"),
-    ],
+    "05_quiz": WRONG_QUIZ,
 }
 
 # One wrong submission is also checked with course_lib.selfcheck: same visible verdicts.

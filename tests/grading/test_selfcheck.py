@@ -35,9 +35,10 @@ def _run_quiz_cells_in_process(nb):
     return ns
 
 
-def test_in_kernel_check_matches_the_autograder(graded, tmp_path, capsys):
+def test_in_kernel_check_matches_the_autograder(graded, tmp_path, capsys, monkeypatch):
     """selfcheck.check() inside a notebook: same verdicts as nbgrader on the visible tests."""
     assignment, student = "05_quiz", "invalid_letter"
+    monkeypatch.setenv("JUPYTERHUB_USER", student)  # whose graded quiz the notebook shows
     overrides = dict(next(o for s, o, _, _ in WRONG[assignment] if s == student))
     nb = student_notebook(ROOT, assignment, solution_answers(assignment), overrides)
     path = tmp_path / f"{assignment}.ipynb"
