@@ -12,6 +12,7 @@ from course_lib import inspect as model_inspect
 from course_lib.checks.metrics import CM_PETS, THRESHOLDS
 from course_lib.checks.report import _call, _fail, _get, _pass
 from course_lib.quiet import quiet
+from course_grader.measures import metrics_from_confusion
 from course_grader.references import (_run_tflite, candidate_models, dog_scores,
                                       splits, val_confusion)
 
@@ -38,8 +39,6 @@ def _metric_results(label, ns, cm):
 
 def _metric_check(label, ns, which, matrices):
     __tracebackhide__ = True
-    from course_lib import evaluate
-
     index = ("accuracy", "precision", "recall").index(which)
     hints = {
         "accuracy": "accuracy = correct predictions (the diagonal) / all predictions",
@@ -48,7 +47,7 @@ def _metric_check(label, ns, which, matrices):
     }
     for cm_name, cm in matrices:
         got = _metric_results(label, ns, cm)[index]
-        want = getattr(evaluate.metrics_from_confusion(cm), which)
+        want = getattr(metrics_from_confusion(cm), which)
         got_arr = np.asarray(got, dtype=np.float64)
         if got_arr.shape != np.shape(want):
             _fail(label, f"{which} on {cm_name} has shape {got_arr.shape}, expected "

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_grader import provided_models
 from course_lib import data, provided
 from course_lib.quiet import quiet
 
@@ -32,13 +33,7 @@ def _cached(name, make):
     return provided.cached("grader", name, make)
 
 
-@functools.lru_cache(maxsize=None)
-def reference_model():
-    """The shipped reference classifier (Keras), loaded once per session."""
-    from course_lib import model as model_lib
-
-    with quiet():
-        return model_lib.load_reference_model()
+reference_model = provided.reference_model  # the shipped reference classifier, loaded once
 
 
 @functools.lru_cache(maxsize=None)
@@ -59,11 +54,12 @@ def reference_saved_model():
 
 def reference_coreml_size():
     """Size in bytes of the reference model as a float16 mlprogram .mlpackage (cached)."""
+    from course_grader.conversions import to_coreml
     from course_lib import convert
 
     def make(path):
         with tempfile.TemporaryDirectory() as tmp:
-            package = convert.save_coreml(convert.to_coreml(reference_model(), "float16"),
+            package = convert.save_coreml(to_coreml(reference_model(), "float16"),
                                           Path(tmp) / "reference.mlpackage")
             path.write_text(json.dumps({"size_bytes": convert.directory_size(package)}))
 
@@ -105,10 +101,10 @@ def probe_saved_model():
 
 
 def probe_tflite():
-    from course_lib import convert
+    from course_grader.conversions import to_tflite
 
     return _cached(f"{_PROBE}_float32.tflite",
-                   lambda path: path.write_bytes(convert.to_tflite(probe_model(), "float32"))).read_bytes()
+                   lambda path: path.write_bytes(to_tflite(probe_model(), "float32"))).read_bytes()
 
 
 def heldout(seed):
@@ -172,7 +168,7 @@ def warm_cache():
     """Make every cached reference artifact now (about 25 s once per machine and library
     versions), so that no graded notebook pays for it."""
     start = time.time()
-    provided.make_all()
+    provided_models.make_all()
     reference_coreml_size()
     probe_saved_model()
     probe_tflite()

@@ -4,6 +4,9 @@ Converts the shipped model to each TFLite variant (float32, dynamic range, float
 int8) and each Core ML variant (float16 mlprogram, 8-bit linear weights, 4-bit
 palettized), and reports size, test accuracy and latency. Latencies are medians
 measured interleaved in one run and reported as ratios to float32 TFLite.
+
+An instructor's tool: it converts with the grader-side ``course_grader.conversions``, so
+the student edition leaves it out.
 """
 import argparse
 import json
@@ -12,6 +15,7 @@ import platform
 import tempfile
 from pathlib import Path
 
+from course_grader import conversions
 from course_lib import bench, convert, data, evaluate, model as model_lib, runtime
 
 
@@ -37,8 +41,8 @@ def run(num_threads=1, rounds=30):
     splits = data.load_splits()
     x_test, y_test = splits.test.normalized(), splits.test.labels
     model = model_lib.load_reference_model()
-    tflite = {name: convert.to_tflite(model, name, splits.train.normalized())
-              for name in convert.TFLITE_VARIANTS}
+    tflite = {name: conversions.to_tflite(model, name, splits.train.normalized())
+              for name in conversions.TFLITE_VARIANTS}
     timing = bench.compare_latency(tflite, baseline="float32", num_threads=num_threads, rounds=rounds)
     rows = [{
         "name": "keras_h5", "format": "keras", "size_bytes": convert.keras_size_bytes(model),
@@ -51,8 +55,8 @@ def run(num_threads=1, rounds=30):
                      "accuracy": evaluate.accuracy(y_test, runtime.run_tflite(blob, x_test)),
                      "latency_ms_p50": round(ms, 4), "latency_ratio_vs_float32": round(ratio, 3)})
     with tempfile.TemporaryDirectory() as tmp:
-        for name in convert.COREML_VARIANTS:
-            mlmodel = convert.to_coreml(model, name)
+        for name in conversions.COREML_VARIANTS:
+            mlmodel = conversions.to_coreml(model, name)
             path = convert.save_coreml(mlmodel, Path(tmp) / f"{name}.mlpackage")
             accuracy = None
             if runtime.coreml_can_predict():

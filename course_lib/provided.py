@@ -1,13 +1,15 @@
-"""The models the exercises are given as inputs, made once per machine and cached.
+"""The models the exercises are given as inputs: loaded from a folder, never made here.
 
 Exercises start from the course's own conversions of the shipped reference classifier
 (its float32, float16, dynamic-range and int8 TFLite models, and a SavedModel folder):
 01's budget question compares them, 02 traces the int8 one, 03 converts the SavedModel,
-04 measures them side by side. They are made here, on first use, with
-:mod:`course_lib.convert`, and cached in ``$COURSE_CACHE_DIR`` (default
-``~/.cache/mobile-course``), in a folder keyed by the reference weights and the library
-versions, under ``provided/``. The grader's own references live next to it, under
-``grader/``, and only the grader sees those.
+04 measures them side by side. Converting is the students' work, so this module only
+loads the files: the student edition ships them in ``course_lib/assets/provided/``
+(``make student-edition`` makes them); the instructor's course makes them on first use
+with the grader-side ``course_grader.provided_models`` and caches them in
+``$COURSE_CACHE_DIR`` (default ``~/.cache/mobile-course``), in a folder keyed by the
+reference weights and the library versions, under ``provided/``. The grader's own
+references live next to it, under ``grader/``, and only the grader sees those.
 """
 import functools
 import hashlib
@@ -62,65 +64,53 @@ def cached(folder, name, make):
     return path
 
 
+SHIPPED = Path(__file__).resolve().parent / "assets" / "provided"  # in the student edition
+
+CALIBRATION_SEED = 8128  # which 200 training images calibrate the provided int8 model
+TFLITE_FILES = {variant: f"reference_{variant}.tflite" for variant in VARIANTS}
+TFLITE_FILES["int8"] = f"reference_int8_seed{CALIBRATION_SEED}.tflite"
+SAVED_MODEL = "reference_savedmodel"
+
+
 def cache_dir():
-    """The folder of the provided models (what a student's kernel may read)."""
+    """The folder of the provided models (what a student's kernel may read): the shipped
+    one in the student edition, this machine's cache in the instructor's course."""
+    if SHIPPED.is_dir():
+        return SHIPPED
     path = cache_root() / "provided"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 @functools.lru_cache(maxsize=None)
-def _reference_model():
+def reference_model():
     from course_lib import model as model_lib
 
     with quiet():
         return model_lib.load_reference_model()
 
 
+def _entry(name):
+    path = cache_dir() / name
+    if path.exists():
+        return path
+    try:
+        from course_grader import provided_models
+    except ImportError:  # the student edition: the files ship with it
+        raise FileNotFoundError(
+            f"The provided model {name} is missing from {cache_dir()}. It ships with the course "
+            "(course_lib/assets/provided): restore that folder from your copy of the course.") from None
+    return provided_models.make(name)
+
+
 def tflite(variant="float32"):
     """The course's TFLite conversion of the reference model, as bytes: ``variant`` is one
-    of float32, float16, dynamic_range, int8 (see :func:`course_lib.convert.to_tflite`)."""
-    from course_lib import convert, data
-
+    of float32, float16, dynamic_range, int8 (full integer, int8 input and output)."""
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
-
-    def make(path):
-        calibration = _calibration_images(data) if variant == "int8" else None
-        path.write_bytes(convert.to_tflite(_reference_model(), variant, calibration))
-
-    name = f"reference_{variant}" + (f"_seed{CALIBRATION_SEED}" if variant == "int8" else "")
-    return cached("provided", f"{name}.tflite", make).read_bytes()
-
-
-CALIBRATION_SEED = 8128  # which 200 training images calibrate the provided int8 model
-
-
-def _calibration_images(data):
-    """200 training images drawn with a seed of the course's own: a student's honest int8
-    conversion (calibrated on the first images, or all of them, or any set of their
-    choosing) is a different file from the provided one, which the grader can tell apart."""
-    import numpy as np
-
-    train = data.load_splits().train.normalized()
-    chosen = np.random.default_rng(CALIBRATION_SEED).choice(len(train), 200, replace=False)
-    return train[np.sort(chosen)]
+    return _entry(TFLITE_FILES[variant]).read_bytes()
 
 
 def saved_model_dir():
     """Path (str) of the reference model exported with ``tf.saved_model.save``."""
-    def make(path):
-        from course_lib.quiet import import_tensorflow
-
-        tf = import_tensorflow()
-        with quiet():
-            tf.saved_model.save(_reference_model(), str(path))
-
-    return str(cached("provided", "reference_savedmodel", make))
-
-
-def make_all():
-    """Make every provided model now (about 25 s once per machine)."""
-    for variant in VARIANTS:
-        tflite(variant)
-    saved_model_dir()
+    return str(_entry(SAVED_MODEL))

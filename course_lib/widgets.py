@@ -6,17 +6,17 @@ precision, recall, false alarms and missed positives at that threshold, and a fi
 shows where the threshold cuts the two score distributions and where that puts the
 detector on its precision-recall curve.
 
-The numbers come from ``course_lib.evaluate.threshold_sweep``; this module only draws.
+The numbers come from the lesson's own ``detector_at(scores, is_positive, threshold)``
+(precision, recall and the counts at one threshold), passed in as ``measure``: computing
+them is what the lesson teaches and an exercise asks for, so this module only draws.
 """
 import numpy as np
 
-from course_lib import evaluate
 from course_lib.errors import CourseInputError
 
 
-
 def detector_summary(row, positive_name="dog"):
-    """One stable line of text for a ``ThresholdSweep.at()`` row, e.g.
+    """One stable line of text for a row of precision, recall and counts, e.g.
     "precision 0.912 · recall 0.880 · false alarms 8 · missed dogs 12"."""
     return (f"precision {row['precision']:.3f} · recall {row['recall']:.3f} · "
             f"false alarms {int(row['false_alarms'])} · missed {positive_name}s {int(row['missed'])}")
@@ -25,20 +25,25 @@ def detector_summary(row, positive_name="dog"):
 class ThresholdDashboard:
     """Threshold slider + live precision/recall text + score histogram and PR curve.
 
-    scores: the detector's score per image (e.g. P(dog)); is_positive: bool per image.
+    scores: the detector's score per image (e.g. P(dog)); is_positive: bool per image;
+    measure: ``measure(scores, is_positive, threshold)`` -> dict with precision, recall,
+    false_alarms and missed at that threshold.
     Display it as the last expression of a cell (or ``display(dashboard)``).
     """
 
-    def __init__(self, scores, is_positive, positive_name="dog", threshold=0.5, step=0.01):
+    def __init__(self, scores, is_positive, measure, positive_name="dog", threshold=0.5, step=0.01):
         import ipywidgets
 
         self.scores = np.asarray(scores, dtype=np.float64)
         self.is_positive = np.asarray(is_positive, dtype=bool)
+        if self.scores.ndim != 1 or self.scores.shape != self.is_positive.shape:
+            raise CourseInputError(f"scores and is_positive must be 1-D and of one length; got "
+                                   f"{self.scores.shape} and {self.is_positive.shape}.")
+        self.measure = measure
         self.positive_name = positive_name
-        # threshold_sweep checks shapes; we also need both kinds of example to draw anything.
         # The curve covers the slider's range, so the plot zooms in on the reachable points.
-        self.curve = evaluate.threshold_sweep(self.scores, self.is_positive,
-                                              np.linspace(step, 1 - step, 1001))
+        rows = [self.at(t) for t in np.linspace(step, 1 - step, 1001)]
+        self.curve = {k: np.array([row[k] for row in rows]) for k in ("precision", "recall")}
         if self.is_positive.all() or not self.is_positive.any():
             raise CourseInputError("A detector needs both positive and negative examples; "
                                    f"got {int(self.is_positive.sum())} positives of {len(self.is_positive)}.")
@@ -58,7 +63,7 @@ class ThresholdDashboard:
 
     def at(self, threshold):
         """The detector at exactly this threshold: precision, recall, counts (a dict)."""
-        return evaluate.threshold_sweep(self.scores, self.is_positive, [threshold]).at(threshold)
+        return {k: float(v) for k, v in self.measure(self.scores, self.is_positive, threshold).items()}
 
     def summary(self, threshold=None):
         threshold = self.slider.value if threshold is None else threshold
@@ -103,13 +108,13 @@ class ThresholdDashboard:
         left.set_title(f"Right of the line, the app says \"{self.positive_name}\"")
         left.legend(fontsize=8, loc="upper center")
 
-        right.plot(self.curve.recall, self.curve.precision, color="tab:blue", label="all thresholds")
+        right.plot(self.curve["recall"], self.curve["precision"], color="tab:blue", label="all thresholds")
         right.plot([row["recall"]], [row["precision"]], "o", color="tab:red", markersize=9,
                    label=f"threshold {threshold:.2f}")
         right.set_xlabel(f"recall (share of {self.positive_name}s found)")
         right.set_ylabel("precision (share of alerts that are right)")
-        right.set_xlim(max(0.0, float(self.curve.recall.min()) - 0.02), 1.01)
-        right.set_ylim(max(0.0, float(self.curve.precision.min()) - 0.02), 1.01)
+        right.set_xlim(max(0.0, float(self.curve["recall"].min()) - 0.02), 1.01)
+        right.set_ylim(max(0.0, float(self.curve["precision"].min()) - 0.02), 1.01)
         right.set_title(f"Precision-recall curve, thresholds {self.slider.min:.2f}–{self.slider.max:.2f}")
         right.grid(alpha=0.3)
         right.legend(fontsize=8, loc="lower left")

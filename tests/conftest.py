@@ -5,7 +5,8 @@ Conversions take seconds each, so they are made once per test session.
 import course_lib  # noqa: F401  (selects Keras 2 before anything imports TensorFlow)
 import pytest
 
-from course_lib import convert, data, model as model_lib
+from course_grader import conversions
+from course_lib import data, model as model_lib
 
 
 @pytest.fixture(scope="session")
@@ -27,4 +28,4 @@ def test_images(splits):
 def tflite_variants(reference_model, splits):
     """{variant name: .tflite bytes} for every TFLite variant of the reference model."""
     calibration = splits.train.normalized()
-    return {v: convert.to_tflite(reference_model, v, calibration) for v in convert.TFLITE_VARIANTS}
+    return {v: conversions.to_tflite(reference_model, v, calibration) for v in conversions.TFLITE_VARIANTS}

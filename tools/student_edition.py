@@ -34,8 +34,9 @@ FOLDERS = [
     ("student/tests", "tests", ["*.py"]),
     ("docs", "docs", ["*.png"]),
 ]
-# Instructor-only parts of course_lib: the batch grader.
-EXCLUDED = {"course_lib/grade"}
+# Instructor-only parts of course_lib: the batch grader, and the benchmark (it converts with
+# the grader's own conversions).
+EXCLUDED = {"course_lib/grade", "course_lib/benchmark.py"}
 # Requirements only the instructor's tools use.
 INSTRUCTOR_ONLY_PACKAGES = {"dask", "playwright", "hypothesis"}
 
@@ -77,7 +78,24 @@ def build(out):
     for source, target, patterns in FOLDERS:
         _copy_folder(ROOT / source, out / target, patterns)
     (out / "requirements.txt").write_text(_requirements())
+    _ship_provided_models(out / "course_lib" / "assets" / "provided")
     return out
+
+
+def _ship_provided_models(target):
+    """The models the exercises start from, made here with the grader-side conversions
+    (cached once per machine): the edition's ``course_lib.provided`` only loads them."""
+    sys.path.insert(0, str(ROOT))
+    from course_grader import provided_models
+    from course_lib import provided
+
+    target.mkdir(parents=True)
+    for name in (*provided.TFLITE_FILES.values(), provided.SAVED_MODEL):  # by name: not the whole cache
+        source = provided_models.make(name)
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
 
 
 def main(argv=None):

@@ -28,16 +28,15 @@ FLOAT16_MLPACKAGE_BYTES = 453_434
 
 
 def _int8(label, ns, name="int8_tflite"):
-    """The notebook's int8 model, unless it is the one the course provides (the locked
-    q3 table measures it): q1 asks for a conversion of your own."""
+    """The notebook's int8 model, unless it is the one the course provides (its file ships
+    with the course): q1 asks for a conversion of your own."""
     __tracebackhide__ = True
     from course_lib import provided
 
     blob, report = _as_tflite(label, _get(label, ns, name), name)
     if blob == provided.tflite("int8"):
-        _fail(label, f"`{name}` is the int8 model the course provides (course_lib.provided, "
-                     "which the q3 table measures), not a conversion of your own: convert "
-                     "`model` with the TFLite converter.")
+        _fail(label, f"`{name}` is the int8 model the course provides (course_lib.provided), "
+                     "not a conversion of your own: convert `model` with the TFLite converter.")
     return blob, report
 
 

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from course_grader import conversions
 from course_lib import CourseInputError, convert, inspect
 
 
@@ -43,16 +44,16 @@ def test_inspect_rejects_non_tflite_input(tmp_path):
 
 def test_unknown_variants_are_named():
     with pytest.raises(CourseInputError, match="expected one of .*int8"):
-        convert.to_tflite(None, "int4")
+        conversions.to_tflite(None, "int4")
     with pytest.raises(CourseInputError, match="needs calibration_images"):
-        convert.to_tflite(object(), "int8")
+        conversions.to_tflite(object(), "int8")
 
 
 @pytest.fixture(scope="module")
 def coreml_packages(reference_model, tmp_path_factory):
     folder = tmp_path_factory.mktemp("coreml")
-    return {v: convert.save_coreml(convert.to_coreml(reference_model, v), folder / f"{v}.mlpackage")
-            for v in convert.COREML_VARIANTS}
+    return {v: convert.save_coreml(conversions.to_coreml(reference_model, v), folder / f"{v}.mlpackage")
+            for v in conversions.COREML_VARIANTS}
 
 
 def test_coreml_packages_are_image_classifiers_with_labels(coreml_packages):

@@ -3,6 +3,7 @@ import gzip
 import numpy as np
 import pytest
 
+from course_grader import conversions
 from course_lib import CourseInputError, convert, optimize
 
 
@@ -53,7 +54,7 @@ def test_weight_sparsity_counts_zero_kernel_weights(half_zero_dense, reference_m
 
 
 def test_zeros_survive_tflite_conversion(half_zero_dense, tflite_variants):
-    blob = convert.to_tflite(half_zero_dense, "float32")
+    blob = conversions.to_tflite(half_zero_dense, "float32")
     assert optimize.tflite_zero_fraction(blob) == pytest.approx(0.5)
     assert optimize.tflite_zero_fraction(tflite_variants["float32"]) < 0.01
     assert optimize.tflite_zero_fraction(tflite_variants["int8"]) < 0.05
@@ -72,14 +73,14 @@ def coreml_models(reference_model):
 
     from course_lib.quiet import quiet
 
-    base = convert.to_coreml(reference_model, "float16")
+    base = conversions.to_coreml(reference_model, "float16")
     with quiet():
         linear = cto.linear_quantize_weights(
             base, cto.OptimizationConfig(cto.OpLinearQuantizerConfig(mode="linear_symmetric")))
         pruned = cto.prune_weights(
             base, cto.OptimizationConfig(cto.OpMagnitudePrunerConfig(target_sparsity=0.5)))
     return {"float16": base, "linear8": linear, "pruned50": pruned,
-            "palette4": convert.to_coreml(reference_model, "palette4")}
+            "palette4": conversions.to_coreml(reference_model, "palette4")}
 
 
 def test_coreml_weights_are_decompressed_in_program_order(coreml_models, reference_model):

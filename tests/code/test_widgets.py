@@ -6,11 +6,17 @@ import pytest
 
 matplotlib.use("Agg")
 
-from course_lib import CourseInputError, evaluate  # noqa: E402
+from course_grader import measures  # noqa: E402
+from course_lib import CourseInputError  # noqa: E402
 from course_lib.widgets import ThresholdDashboard, detector_summary  # noqa: E402
 
 SUMMARY = re.compile(r"^precision (\d\.\d{3}) · recall (\d\.\d{3}) · "
                      r"false alarms (\d+) · missed dogs (\d+)$")
+
+
+def measure(scores, is_positive, threshold):
+    """What the lesson passes in: the grader's sweep at one threshold."""
+    return measures.threshold_sweep(scores, is_positive, [threshold]).at(threshold)
 
 
 @pytest.fixture
@@ -30,9 +36,9 @@ def test_summary_line_has_a_stable_readable_form():
 
 def test_dashboard_shows_the_numbers_of_the_threshold_sweep(detector):
     scores, is_dog = detector
-    board = ThresholdDashboard(scores, is_dog, threshold=0.5)
+    board = ThresholdDashboard(scores, is_dog, measure, threshold=0.5)
     assert board.slider.description == "threshold"
-    expected = evaluate.threshold_sweep(scores, is_dog, [0.5]).at(0.5)
+    expected = measure(scores, is_dog, 0.5)
     match = SUMMARY.match(board.text.value)
     assert match, board.text.value
     assert float(match.group(1)) == pytest.approx(expected["precision"], abs=5e-4)
@@ -44,7 +50,7 @@ def test_dashboard_shows_the_numbers_of_the_threshold_sweep(detector):
 
 def test_moving_the_slider_updates_text_and_figure(detector):
     scores, is_dog = detector
-    board = ThresholdDashboard(scores, is_dog, threshold=0.5)
+    board = ThresholdDashboard(scores, is_dog, measure, threshold=0.5)
     before = board.text.value
     board.slider.value = 0.9
     assert board.drawn_threshold == pytest.approx(0.9)
@@ -60,7 +66,7 @@ def test_moving_the_slider_updates_text_and_figure(detector):
 
 def test_figure_marks_the_operating_point_on_the_pr_curve(detector):
     scores, is_dog = detector
-    board = ThresholdDashboard(scores, is_dog)
+    board = ThresholdDashboard(scores, is_dog, measure)
     fig = board.figure(0.7)
     row = board.at(0.7)
     marker = fig.axes[1].lines[1]
@@ -72,8 +78,8 @@ def test_figure_marks_the_operating_point_on_the_pr_curve(detector):
 def test_bad_input_is_refused_with_a_clear_error(detector):
     scores, is_dog = detector
     with pytest.raises(CourseInputError):
-        ThresholdDashboard(scores, np.ones_like(is_dog))
+        ThresholdDashboard(scores, np.ones_like(is_dog), measure)
     with pytest.raises(CourseInputError):
-        ThresholdDashboard(scores[:10], is_dog)
+        ThresholdDashboard(scores[:10], is_dog, measure)
     with pytest.raises(CourseInputError):
-        ThresholdDashboard(scores, is_dog, threshold=1.5)
+        ThresholdDashboard(scores, is_dog, measure, threshold=1.5)

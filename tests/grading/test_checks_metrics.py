@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from course import ROOT, solution_answers
-from course_grader import metrics as strict
+from course_grader import measures, metrics as strict
 from course_lib import data, evaluate, provided, runtime
 from course_lib.checks import metrics as visible
 from course_lib.checks.report import CheckFailed
@@ -189,7 +189,7 @@ def test_digests_hold_the_right_values_far_from_a_rounding_boundary():
     value lies at least 2e-6 from a rounding boundary, so a float32 or differently ordered
     computation (errors of about 1e-7) rounds the same. And they are high-entropy: 6
     accuracies, 31 precisions and 31 recalls, none of them trivial."""
-    results = [evaluate.metrics_from_confusion(cm) for _, cm in visible.MATRICES]
+    results = [measures.metrics_from_confusion(cm) for _, cm in visible.MATRICES]
     values = {"accuracy": [r.accuracy for r in results],
               "precision": np.concatenate([r.precision for r in results]),
               "recall": np.concatenate([r.recall for r in results])}
@@ -204,7 +204,7 @@ def test_digests_hold_the_right_values_far_from_a_rounding_boundary():
     assert all(0.5 < v < 1 for v in values["accuracy"])
     for _, cm in visible.MATRICES:  # no empty row or column, and precision differs from recall
         assert cm.sum(axis=0).all() and cm.sum(axis=1).all()
-        r = evaluate.metrics_from_confusion(cm)
+        r = measures.metrics_from_confusion(cm)
         assert not np.allclose(r.precision, r.recall)
 
 

@@ -15,6 +15,7 @@ import nbformat
 import numpy as np
 import pytest
 
+from course_grader import conversions
 from course_lib import convert, data, grading, provided
 from course_lib.checks import optimization as visible
 from course_lib.grading import CheckFailed
@@ -80,7 +81,7 @@ def float_input_int8():
     images = data.load_splits().train.normalized()[:20]
     converter = tf.lite.TFLiteConverter.from_keras_model(references.probe_model())
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = convert.representative_dataset(images)
+    converter.representative_dataset = conversions.representative_dataset(images)
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     converter.inference_output_type = tf.int8
     with quiet():
@@ -147,7 +148,7 @@ def test_int8_size_and_its_strict_twin(capsys, tflite, own_int8):
 
 
 def test_the_provided_int8_model_is_not_an_answer(capsys, tflite):
-    """The course hands out its own int8 conversion (the q3 table measures it): assigning
+    """The course hands out its own int8 conversion (its file ships with the course): assigning
     it to `int8_tflite` earns nothing, in the visible checks and their strict twins."""
     ns = {"int8_tflite": tflite["int8"]}
     for check in (grading.int8_io, grading.int8_integer_ops, grading.int8_size, grading.int8_size_exactly):
@@ -169,9 +170,9 @@ def packages(tmp_path_factory):
         image = ct.ImageType(shape=(1, 28, 28, 1), scale=1 / 255, color_layout=ct.colorlayout.GRAYSCALE)
         labels = ct.ClassifierConfig(list(data.CLASS_NAMES))
         made = {
-            "linear8": convert.to_coreml(model, "linear8"),
-            "palette4": convert.to_coreml(model, "palette4"),
-            "float16": convert.to_coreml(model, "float16"),
+            "linear8": conversions.to_coreml(model, "linear8"),
+            "palette4": conversions.to_coreml(model, "palette4"),
+            "float16": conversions.to_coreml(model, "float16"),
             "tensor_input": cto.linear_quantize_weights(
                 ct.convert(probe, convert_to="mlprogram", classifier_config=labels), linear8),
             "no_labels": cto.linear_quantize_weights(
@@ -218,15 +219,16 @@ def test_an_old_package_is_not_accepted(capsys, packages, tmp_path):
     assert "not written by this run" in fails(capsys, grading.coreml_compressed, "q2", {"COMPRESSED_PATH": path})
 
 
-def _table(latency=None):
-    facts = strict.variant_facts()
+def _table(own_int8, latency=None):
+    """The q3 table as the locked cell makes it: the provided variants and the student's int8."""
+    facts = dict(strict.variant_facts(), int8=strict._facts(own_int8))
     latency = latency or {"float32": 1.0, "float16": 1.0, "dynamic_range": 1.4, "int8": 0.5}
     return [{"name": n, "size_bytes": facts[n][0], "accuracy": facts[n][1], "latency_ratio": latency[n]}
-            for n in strict.VARIANT_NAMES]
+            for n in facts]
 
 
-def test_variant_choice_checks_the_form_only(capsys):
-    table = _table()
+def test_variant_choice_checks_the_form_only(capsys, own_int8):
+    table = _table(own_int8)
     for choice in ("int8", "float32", None):  # the visible test cannot tell the right one
         passes(capsys, grading.variant_choice, "q3", {"variants": table, "choice": choice})
     assert "not the name of a variant" in fails(capsys, grading.variant_choice, "q3",
@@ -240,14 +242,29 @@ def test_variant_choice_checks_the_form_only(capsys):
     assert "is not defined" in fails(capsys, grading.variant_choice, "q3", {"variants": table})
 
 
-def test_variant_choice_strict_twin_knows_the_answer(capsys):
-    table = _table()
-    passes(capsys, grading.variant_choice_exactly, "q3", {"variants": table, "choice": "int8"})
-    assert "is 'int8'" in fails(capsys, grading.variant_choice_exactly, "q3", {"variants": table, "choice": None})
-    assert "does not hold the four measured variants" in fails(
+def test_variant_choice_strict_twin_knows_the_answer(capsys, own_int8):
+    table = _table(own_int8)
+    ns = {"variants": table, "int8_tflite": own_int8}
+    passes(capsys, grading.variant_choice_exactly, "q3", dict(ns, choice="int8"))
+    assert "is 'int8'" in fails(capsys, grading.variant_choice_exactly, "q3", dict(ns, choice=None))
+    assert "does not hold the measured variants" in fails(
         capsys, grading.variant_choice_exactly, "q3", {"variants": [], "choice": None})
-    slow = _table({n: 1.3 for n in strict.VARIANT_NAMES})  # a loaded machine: nothing fits
-    passes(capsys, grading.variant_choice_exactly, "q3", {"variants": slow, "choice": None})
+    slow = _table(own_int8, {n: 1.3 for n in ("float32", "float16", "dynamic_range", "int8")})
+    passes(capsys, grading.variant_choice_exactly, "q3", dict(ns, variants=slow, choice=None))
+
+
+def test_the_q3_table_holds_the_students_int8_not_the_provided_one(capsys, own_int8, tflite):
+    """Without q1 done, the table has three rows and no int8 to pick; a table whose int8 row
+    is the provided model (or anything but the student's own) is not the measured table."""
+    three = _table(own_int8)[:3]
+    passes(capsys, grading.variant_choice_exactly, "q3", {"variants": three, "choice": None})
+    provided_row = dict(_table(own_int8)[3], size_bytes=len(tflite["int8"]),
+                        accuracy=strict._facts(tflite["int8"])[1])
+    assert "does not hold the measured variants" in fails(
+        capsys, grading.variant_choice_exactly, "q3",
+        {"variants": three + [provided_row], "int8_tflite": own_int8, "choice": "int8"})
+    assert "does not hold the measured variants" in fails(
+        capsys, grading.variant_choice_exactly, "q3", {"variants": three + [provided_row], "choice": "int8"})
 
 
 # --- the visible module knows no answer -------------------------------------------------

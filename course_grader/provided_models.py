@@ -1,0 +1,54 @@
+"""Makes the models the exercises are given (instructor-side): the course's float32,
+float16, dynamic-range and int8 TFLite conversions of the shipped reference classifier,
+and its SavedModel folder.
+
+:mod:`course_lib.provided` only loads them. In this course they are made here on first
+use, into the cache (``provided/``); the student edition ships the files, made by
+``make student-edition`` with this module, since converting is the students' work.
+"""
+from course_lib import provided
+from course_lib.quiet import import_tensorflow, quiet
+
+
+def _calibration_images():
+    """200 training images drawn with the course's own seed: a student's honest int8
+    conversion (calibrated on the first images, or all of them, or any set of their
+    choosing) is a different file from the provided one, which the grader can tell apart."""
+    import numpy as np
+
+    from course_lib import data
+
+    train = data.load_splits().train.normalized()
+    chosen = np.random.default_rng(provided.CALIBRATION_SEED).choice(len(train), 200, replace=False)
+    return train[np.sort(chosen)]
+
+
+def _write_tflite(variant):
+    from course_grader import conversions
+
+    def write(path):
+        calibration = _calibration_images() if variant == "int8" else None
+        path.write_bytes(conversions.to_tflite(provided.reference_model(), variant, calibration))
+
+    return write
+
+
+def _write_saved_model(path):
+    tf = import_tensorflow()
+    with quiet():
+        tf.saved_model.save(provided.reference_model(), str(path))
+
+
+def make(name):
+    """Make the provided model file (or folder) ``name`` in the cache, unless it is there."""
+    variant = {file: variant for variant, file in provided.TFLITE_FILES.items()}.get(name)
+    if variant is None and name != provided.SAVED_MODEL:
+        raise ValueError(f"no provided model is called {name!r}")
+    write = _write_saved_model if variant is None else _write_tflite(variant)
+    return provided.cached("provided", name, write)
+
+
+def make_all():
+    """Make every provided model now (about 25 s once per machine)."""
+    for name in (*provided.TFLITE_FILES.values(), provided.SAVED_MODEL):
+        make(name)
