@@ -361,13 +361,14 @@ def test_dead_kernel_fails_its_notebook_not_the_batch(course):
     submit(course, QUIZ, "exits", student_notebook(course, QUIZ, {
         "answers": answer_cell(letters_with_mistakes("exits", 0, seed=0)) + "\nimport os\nos._exit(1)\n"}))
     # Kills its kernel when the 11th cell after the answers runs: in the batch grader, when
-    # the judge asks the kernel for ANSWERS for q11 (each test cell asks once). So q01-q10
-    # are graded and q11-q20 score 0.
+    # the judge asks the kernel for q06's ANSWERS (each test cell asks twice: for ANSWERS
+    # and for STUDENT_ID, the id the answers say they were made for). So q01-q05 are graded
+    # and q06-q20 score 0.
     letters = letters_with_mistakes("sigkill", 5, seed=5)
     submit(course, QUIZ, "sigkill", student_notebook(course, QUIZ, {
         "answers": answer_cell(letters) + "\n" + KILLS_ITS_KERNEL_LATER}))
-    died = {"exits": 0, "sigkill": score_of("sigkill", letters, QUESTIONS[:10])}
-    assert 0 < died["sigkill"] < 10  # tells "q01-q10 graded" from "all" and from "nothing"
+    died = {"exits": 0, "sigkill": score_of("sigkill", letters, QUESTIONS[:5])}
+    assert 0 < died["sigkill"] < 5  # tells "q01-q05 graded" from "all" and from "nothing"
 
     stdout = run_grader(course, "--workers", "2")
 
