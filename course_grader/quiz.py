@@ -180,6 +180,15 @@ def is_right(student, question_id, value):
     return math.isclose(value, right, rel_tol=0, abs_tol=q.tolerance + 1e-9)
 
 
+def _made_for(other, answers, student):
+    """Whether the numeric answers fit ``other``'s questions (most of them) better than
+    ``student``'s: a whole quiz answered for another id. Letters prove nothing (a quarter
+    of them fit any option order)."""
+    numbers = [q for q in graded.IDS if graded.kind(q) == "number" and answers.get(q) is not None]
+    fits = sum(is_right(other, q, answers[q]) for q in numbers)
+    return fits >= max(2, len(numbers) / 2) and fits > sum(is_right(student, q, answers[q]) for q in numbers)
+
+
 def quiz_correct(label, ns):
     """ANSWERS[label] answers the question of the student who submitted the notebook."""
     __tracebackhide__ = True
@@ -195,6 +204,10 @@ def quiz_correct(label, ns):
     shown = _key(q, right if q.kind == "option" or q.tolerance == 0 else round(right, 4))
     value_text = repr(value) if q.kind == "option" else f"{value:g}"
     why = why.rstrip(".")
+    if student != graded.NO_ID and _made_for(graded.NO_ID, ns["ANSWERS"], student):
+        _fail(label, f"these answers fit the questions shown when the notebook knew no student "
+                     f"id, not those of {student!r}, who submitted it: 0 points. Set STUDENT_ID "
+                     f"(or work on the course's JupyterHub) to see your own questions.")
     if not is_right(student, label, value):
         _fail(label, f"{value_text} is not the right answer; it is {shown}: {why}. "
                      f"(Your questions' numbers and option order are made from your id "

@@ -22,6 +22,7 @@ from course_lib.errors import CourseInputError
 SALT = "mobile-course/graded-quiz/v1"
 GRADER_ENV = "COURSE_STUDENT_ID"  # set by the batch grader for the notebook it grades
 HUB_ENV = "JUPYTERHUB_USER"
+NO_ID = "(no id)"  # whose questions a notebook shows when it knows no id (a warning says so)
 IDS = tuple(f"q{i:02d}" for i in range(1, 21))
 LETTERS = "ABCDE"
 CLASSES = ("cat", "dog", "bird")
@@ -31,7 +32,7 @@ def student_id(typed=None):
     """Whose questions to show: the submitter's id when the notebook is being graded (the
     batch grader's ``COURSE_STUDENT_ID``, or the ``autograded/<student>/`` folder plain
     ``nbgrader autograde`` runs the notebook in), else JupyterHub's user name, else
-    ``typed`` (the notebook's STUDENT_ID)."""
+    ``typed`` (the notebook's STUDENT_ID), else :data:`NO_ID`."""
     graded = grading_student_id()
     if graded:
         return graded
@@ -40,9 +41,17 @@ def student_id(typed=None):
         return hub
     if typed is not None and str(typed).strip():
         return str(typed).strip()
-    raise CourseInputError("No student id: you are not on the course's JupyterHub, so write "
-                           'your course id in the STUDENT_ID cell (e.g. STUDENT_ID = "alice") '
-                           "and run it again.")
+    return NO_ID
+
+
+def whose(student):
+    """The line the notebook prints above the questions: whose they are, or a warning."""
+    if student == NO_ID:
+        return ("WARNING: no student id. You are not on the course's JupyterHub and STUDENT_ID "
+                "is None, so these are NOT your questions and answers to them score 0. Write "
+                'your id in the STUDENT_ID cell (e.g. STUDENT_ID = "alice") and run the '
+                "notebook again.")
+    return f"The questions of student {student!r}."
 
 
 def grading_student_id():

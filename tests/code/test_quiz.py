@@ -281,8 +281,8 @@ def test_student_id_is_the_graders_then_the_hubs_then_the_typed_one(monkeypatch,
     monkeypatch.delenv(graded.GRADER_ENV, raising=False)
     monkeypatch.delenv(graded.HUB_ENV, raising=False)
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(CourseInputError, match="STUDENT_ID"):
-        graded.student_id(None)
+    assert graded.student_id(None) == graded.NO_ID and "WARNING: no student id" in graded.whose(graded.NO_ID)
+    assert graded.whose("alice") == "The questions of student 'alice'."
     assert graded.student_id(" alice ") == "alice" and graded.grading_student_id() is None
     monkeypatch.setenv(graded.HUB_ENV, "hubuser")
     assert graded.student_id("alice") == "hubuser"
@@ -329,6 +329,11 @@ def test_the_hidden_check_grades_the_submitters_questions_and_explains(monkeypat
     assert not ok and "another student's questions" in said and "'alice' submitted" in said
     ok, said = _grade("q01", {"ANSWERS": right, "STUDENT_ID": "alice"})
     assert ok
+    # Answers to the questions a notebook shows when it knows no id are told apart.
+    ok, said = _grade("q08", {"ANSWERS": grader.answers(graded.NO_ID)})
+    assert not ok and "knew no student id" in said and "Set STUDENT_ID" in said
+    ok, said = _grade("q04", {"ANSWERS": grader.answers(graded.NO_ID)})
+    assert not ok and "knew no student id" in said, "even where a letter happens to fit"
 
 
 def test_the_visible_check_knows_the_form_not_the_answer():
