@@ -6,6 +6,8 @@ and its SavedModel folder.
 use, into the cache (``provided/``); the student edition ships the files, made by
 ``make student-edition`` with this module, since converting is the students' work.
 """
+import shutil
+
 from course_lib import provided
 from course_lib.quiet import import_tensorflow, quiet
 
@@ -49,6 +51,16 @@ def make(name):
 
 
 def make_all():
-    """Make every provided model now (about 25 s once per machine)."""
-    for name in (*provided.TFLITE_FILES.values(), provided.SAVED_MODEL):
+    """Make every provided model now (about 25 s once per machine), and remove any other
+    entry of the folder: a student's kernel may read it (the batch grader mounts it), so an
+    older course's model left there would be a file the grader does not know as provided."""
+    names = (*provided.TFLITE_FILES.values(), provided.SAVED_MODEL)
+    for name in names:
         make(name)
+    for path in (provided.cache_root() / "provided").iterdir():
+        if path.name in names or path.name.startswith(".tmp-"):  # .tmp-: being made
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
