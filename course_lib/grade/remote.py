@@ -413,7 +413,9 @@ def read_json(path, limit=MAX_RESPONSE_BYTES):
         if os.fstat(handle.fileno()).st_size > limit:
             raise ValueError(f"{path.name} is over {limit // 2**20} MB")
         try:
-            return json.loads(handle.read(limit + 1).decode("utf-8"))
+            # A new float per NaN/Infinity: json's one shared NaN object would merge the
+            # distinct NaN members of a set (NaNs hash by identity).
+            return json.loads(handle.read(limit + 1).decode("utf-8"), parse_constant=float)
         except RecursionError:
             raise ValueError(f"{path.name} is nested too deeply") from None
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import ml_dtypes
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -143,8 +143,12 @@ VALUES = st.recursive(LEAVES, lambda inner: st.one_of(
     st.builds(Point, inner, inner)), max_leaves=12)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same 200 examples on every run, so a suite run cannot fail by the luck
+# of the draw; cases a wider search found are pinned with @example.
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          derandomize=True)
 @given(VALUES)
+@example({frozenset({float("nan"), float("nan")}): None})  # two distinct NaNs in one set
 def test_every_kind_of_value_round_trips_exactly(value):
     assert same(round_trip(value, strict=True), value)  # the judge sends it
     assert same(round_trip(value, strict=False), value)  # the kernel sends it
