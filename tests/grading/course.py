@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -34,29 +33,35 @@ def run_nbgrader(course, *args, timeout=900):
     return log, seconds
 
 
+# Runs a command and writes the largest resident set of its process tree to a file. It is
+# a fresh interpreter, so the command forks from a small process: a child forked straight
+# from this test session would count the session's own memory as its peak (Linux keeps
+# the pre-exec high-water mark in ru_maxrss).
+_PEAK_RSS = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss * 1024))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def _run_measured(course, args, timeout):
     """(output, seconds, largest resident set in bytes of the command's process tree: the
     command and the kernels it started, which it waits for)."""
     env = dict(os.environ)
     env.pop("NBGRADER_DB_URL", None)  # the temporary course uses its own sqlite gradebook
     start = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out:
-        proc = subprocess.Popen([*NBGRADER, *args], cwd=course, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, text=True)
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
-        try:
-            # wait4, not wait: its rusage covers this command's tree and nothing else the
-            # test session ran.
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryDirectory() as folder:
+        peak = Path(folder) / "peak"
+        result = subprocess.run([sys.executable, "-c", _PEAK_RSS, str(peak), *NBGRADER, *args],
+                                cwd=course, env=env, capture_output=True, text=True,
+                                timeout=timeout)
         elapsed = time.perf_counter() - start
-        out.seek(0)
-        log = out.read()
-    assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{log[-4000:]}"
-    return log, elapsed, usage.ru_maxrss * 1024
+        max_rss = int(peak.read_text()) if peak.exists() else 0
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{log[-4000:]}"
+    return log, elapsed, max_rss
 
 
 def make_course(path, assignments=ASSIGNMENTS):
