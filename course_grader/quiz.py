@@ -193,12 +193,16 @@ def quiz_correct(label, ns):
     """ANSWERS[label] answers the question of the student who submitted the notebook."""
     __tracebackhide__ = True
     student = graded.grading_student_id() or graded.student_id(ns.get("STUDENT_ID"))
+    value = _quiz_answer(label, ns)  # ANSWERS is a dict from here on
     typed = ns.get("STUDENT_ID")
-    if typed is not None and str(typed).strip() != student:
+    typed = None if typed is None else str(typed).strip()
+    # Only answers that fit another id's questions lose their points: an honest student's
+    # answers to their own questions count, whatever the STUDENT_ID cell says (on the hub
+    # the questions come from the hub's user name, not from that cell).
+    if typed and typed != student and _made_for(typed, ns["ANSWERS"], student):
         _fail(label, f"these answers were made for another student's questions (STUDENT_ID = "
                      f"{str(typed)!r}), but {student!r} submitted this notebook and is graded "
                      f"on their own questions: 0 points.")
-    value = _quiz_answer(label, ns)
     right, why = answer(student, label)
     q = graded.question(student, label)
     shown = _key(q, right if q.kind == "option" or q.tolerance == 0 else round(right, 4))

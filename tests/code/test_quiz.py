@@ -329,6 +329,8 @@ def test_the_hidden_check_grades_the_submitters_questions_and_explains(monkeypat
     assert not ok and "another student's questions" in said and "'alice' submitted" in said
     ok, said = _grade("q01", {"ANSWERS": right, "STUDENT_ID": "alice"})
     assert ok
+    ok, said = _grade("q01", {"ANSWERS": right, "STUDENT_ID": "alicia"})
+    assert ok, "a STUDENT_ID typo does not cost answers that fit the submitter's questions"
     # Answers to the questions a notebook shows when it knows no id are told apart.
     ok, said = _grade("q08", {"ANSWERS": grader.answers(graded.NO_ID)})
     assert not ok and "knew no student id" in said and "Set STUDENT_ID" in said
