@@ -60,8 +60,24 @@ def _run_measured(course, args, timeout):
         elapsed = time.perf_counter() - start
         max_rss = int(peak.read_text()) if peak.exists() else 0
     log = result.stdout + result.stderr
-    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{log[-4000:]}"
+    shown = log if len(log) < 8000 else f"{log[:3000]}\n[...]\n{log[-5000:]}"  # the cause is often first
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{shown}"
     return log, elapsed, max_rss
+
+
+# The tests start kernels in several nbgrader processes at once. Over TCP each process
+# picks free ports and a kernel binds them a moment later, so two kernels can be handed
+# the same port and one dies at start ("Kernel died before replying to kernel_info").
+# ZeroMQ's ipc transport has no ports: each nbgrader process gets a folder of its own for
+# its kernels' socket files (an absolute path: the kernel runs in the notebook's folder).
+IPC_KERNELS = """
+# tests: kernels over ipc sockets (no TCP ports to race for)
+import atexit, shutil, tempfile
+_ipc = tempfile.mkdtemp(prefix="nbgrader-ipc-")
+atexit.register(shutil.rmtree, _ipc, True)
+c.KernelManager.transport = "ipc"
+c.KernelManager.ip = os.path.join(_ipc, "kernel")
+"""
 
 
 def make_course(path, assignments=ASSIGNMENTS):
@@ -69,6 +85,8 @@ def make_course(path, assignments=ASSIGNMENTS):
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", path / "nbgrader_config.py")
+    with open(path / "nbgrader_config.py", "a") as config:
+        config.write(IPC_KERNELS)
     for a in assignments:
         shutil.copytree(ROOT / "solutions" / a, path / "solutions" / a)
         run_nbgrader(path, "generate_assignment", a, "--force")
