@@ -170,8 +170,10 @@ def _accuracy_imbalance(qid, student):
                    f"answers 'cat' for every image. What does it score?",
                    [f"Accuracy {cats}%, dog recall 0: accuracy alone hides that it never finds "
                     f"a dog.",
-                    f"Accuracy {100 - cats}%: it is wrong on every image that is not a dog.",
-                    "Accuracy 50%: with two classes, a constant answer is right half the time.",
+                    f"Accuracy {100 - cats}%: accuracy is decided by the rarer class, and the "
+                    f"model gets every one of those images wrong.",
+                    "Accuracy 50%: with two classes, a model that gives the same answer every "
+                    "time is right on half of the images.",
                     f"Accuracy {cats}% and dog precision {cats}%: precision follows accuracy."],
                    {"cat_percent": cats})
 
@@ -285,13 +287,13 @@ _CONCEPTUAL = {
     "q05": ("01_metrics",
             "You try 50 thresholds on the test set, pick the one with the best "
             "precision there, and report that precision. What is wrong with this?",
-            ["Nothing: the test set is the most reliable data, so decisions should be "
-             "made on it.",
-             "Thresholds must be chosen on the training set, because the model was fit "
-             "there.",
-             "The reported precision is optimistic: the threshold was tuned on the same "
-             "images it is scored on. Choose on a validation set, report on the test set.",
-             "Precision cannot be measured at a threshold; only accuracy can."]),
+            ["Nothing: the test set is the most reliable data there is, so every decision "
+             "about the model, thresholds included, should be made on it.",
+             "Thresholds must be chosen on the training set, because that is where the "
+             "model was fit and where its scores are calibrated.",
+             "It is optimistic: the threshold was tuned on the images it is scored on. "
+             "Choose on a validation set, report on the test set.",
+             "Precision cannot be measured at one threshold; only accuracy can."]),
     "q11": ("02_pipeline_trace",
             "A float32 TFLite model was trained on pixels scaled to [0, 1]. The app "
             "feeds it 0–255 values as float32, in the right shape. What happens?",
@@ -311,30 +313,34 @@ _CONCEPTUAL = {
              "layout mobile accelerators expect.",
              "[-1, 28, 28, 1]: the batch stays unknown until the app resizes the input "
              "tensor.",
-             "[1, 28, 28, 1]: NHWC as in Keras, with the unknown batch set to 1 (it "
-             "stays -1 in shape_signature)."]),
+             "[1, 28, 28, 1]: NHWC as in Keras, with the unknown batch set to 1 "
+             "(shape_signature still says -1: the app may resize it)."]),
     "q13": ("03_conversion",
             "You run ct.convert(keras_model, convert_to='mlprogram') without "
             "compute_precision. How are the model's weights stored?",
-            ["As float32, exactly as in Keras: Core ML never changes the weights.",
-             "As int8: mlprogram models are quantized by default.",
-             "As float16: an mlprogram's default precision; int8 or 4-bit needs "
-             "coremltools.optimize.",
-             "As float64, for the Neural Engine's extra precision."]),
+            ["As float32, exactly as in Keras: Core ML keeps the weights in the precision "
+             "they were trained in unless you ask.",
+             "As int8: ML programs are quantized by default, since the Neural Engine "
+             "runs integer math fastest.",
+             "As float16, an ML program's default precision.",
+             "As float64, for the extra precision the Neural Engine uses when it "
+             "accumulates sums."]),
     "q14": ("03_conversion",
             "With ai_edge_litert's Interpreter(model_content=...), what must happen "
             "before set_tensor() and invoke()?",
-            ["Nothing: the interpreter is ready as soon as it is created.",
-             "allocate_tensors(): it plans the tensors' memory; without it there is "
-             "no buffer to write the input into.",
-             "compile(): the model must be compiled for the CPU first.",
+            ["Nothing: the interpreter is ready to run as soon as it is created, because "
+             "the constructor loads and prepares the model.",
+             "allocate_tensors(): until it plans the tensors' memory, there is no buffer "
+             "for the input.",
+             "compile(): the model must first be compiled for the CPU it runs on, as a "
+             "Keras model is before training.",
              "load_delegate('xnnpack'): there is no CPU kernel without a delegate."]),
     "q15": ("03_conversion",
             "Your CI server runs Linux. What can coremltools do there with your "
             ".mlpackage?",
-            ["Convert, save, load and inspect it, and compress its weights; predict() "
-             "only works on macOS.",
-             "Nothing: coremltools is a macOS-only package.",
+            ["All but running it: predict() only works on macOS.",
+             "Nothing: coremltools is a macOS-only package, because it wraps Apple's own "
+             "frameworks.",
              "Everything, including predict(): Core ML is cross-platform since it "
              "became part of coremltools.",
              "Convert it, but not load it back: a saved .mlpackage opens only in Xcode."]),
@@ -349,20 +355,24 @@ _CONCEPTUAL = {
     "q19": ("04_optimization",
             "Where does the app get the scale and zero point it needs to quantize its "
             "pixels for an int8 model?",
-            ["They are always 1/255 and -128, the same for every int8 model.",
-             "From the model: the input tensor's quantization in "
-             "get_input_details(), set by calibration at conversion.",
+            ["They are always 1/255 and -128, the same for every int8 model, because int8 "
+             "has 256 values just as 8-bit pixels do.",
+             "From the model: the input tensor's quantization in get_input_details(), "
+             "chosen by calibration at conversion and stored in the file.",
              "From each camera frame: its own minimum and maximum pixel value.",
-             "From the representative dataset, which the app must ship with the model."]),
+             "From the representative dataset, which the app must ship next to the model "
+             "file and read at start-up."]),
     "q20": ("04_optimization",
             "You calibrate a full-integer conversion with raw 0–255 pixels, although "
             "the model was trained on [0, 1]. What goes wrong?",
-            ["Nothing: calibration only counts the images, it never looks at their "
-             "values.",
-             "The converter refuses: calibration data must be uint8.",
-             "The measured ranges are those of 0–255 input (an input scale near 1, not "
-             "1/255), so the int8 model is calibrated for data it will never see.",
-             "The model gets faster, because larger values quantize with fewer bits."]),
+            ["Nothing: calibration only counts the images and checks their shape; it never "
+             "looks at their values.",
+             "The converter refuses to run, because calibration data for an int8 model must "
+             "be given as uint8 arrays.",
+             "It measures 0–255 ranges (an input scale near 1, not 1/255): the int8 model "
+             "is calibrated for data it will never see.",
+             "The model gets faster: larger input values quantize with fewer bits, so the "
+             "integer kernels do less work."]),
 }
 
 

@@ -275,6 +275,25 @@ def test_answers_made_for_a_neighbour_earn_only_what_chance_gives():
     assert options_right / options < 0.45
 
 
+def test_option_length_does_not_give_the_answer_away():
+    """A student who always picks the longest option (or the shortest, or the second
+    longest...) scores about what guessing scores: the right options are spread over the
+    length ranks, never mostly the most detailed one."""
+    from course_grader import quiz as grader
+
+    for student in STUDENTS:
+        options = [q for q in quiz.graded.questions(student) if q.kind == "option"]
+        by_rank = {}
+        for q in options:
+            longest_first = [letter for letter, _ in sorted(q.options, key=lambda o: -len(o[1]))]
+            rank = longest_first.index(grader.answer(student, q.id)[0])
+            by_rank.setdefault(rank, []).append(q.id)
+        guessing = sum(1 / len(q.options) for q in options)  # about 2.7 of 11
+        for rank, right in by_rank.items():
+            assert len(right) <= guessing + 1.5, (
+                f"{student}: picking the option of length rank {rank + 1} answers {right}")
+
+
 def test_student_id_is_the_graders_then_the_hubs_then_the_typed_one(monkeypatch, tmp_path):
     from course_lib.quiz import graded
 
