@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib.checks.models import _as_tflite, _float32_problem
+from course_lib.checks.models import _as_tflite, _float32_problem, _not_provided
 from course_lib.checks.report import _call, _fail, _get, _pass
 from course_lib.errors import CourseInputError
 from course_grader.references import (_run_tflite, _val_images, probe_model, probe_saved_model,
@@ -48,6 +48,7 @@ def tflite_float32_exactly(label, ns, name):
     problem = _float32_problem(report)
     if problem:
         _fail(label, problem + ".")
+    _not_provided(label, blob, name)
     gap = _matches(label, blob, reference_tflite("float32"), "the reference model's")
     _pass(label, f"`{name}`: float32 [1, 28, 28, 1] -> [1, 10], float32 weights, same "
                  f"predictions as the reference (max difference {gap:.1e}).")

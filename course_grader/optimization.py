@@ -17,7 +17,7 @@ from course_lib.checks.report import _call, _fail, _get, _pass
 from course_lib.errors import CourseInputError
 from course_lib.quiet import quiet
 from course_grader.references import (_run_tflite, heldout, reference_coreml_size, reference_tflite,
-                                      splits)
+                                      reference_tflite_size, splits)
 
 # The checks test cells may call (course_lib.grading exports them).
 __all__ = ["int8_size_exactly", "int8_heldout_accuracy", "int8_latency",
@@ -35,7 +35,7 @@ def int8_size_exactly(label, ns, name="int8_tflite"):
     """Strict twin of the visible ``int8_size``: the same check against the grader's own
     float32 conversion of the same model (exact, in bytes)."""
     __tracebackhide__ = True
-    int8_size(label, ns, name, float32_bytes=len(reference_tflite("float32")))
+    int8_size(label, ns, name, float32_bytes=reference_tflite_size("float32"))
 
 
 def int8_heldout_accuracy(label, ns, seed, name="int8_tflite"):

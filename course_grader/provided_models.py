@@ -30,9 +30,26 @@ def _write_tflite(variant):
 
     def write(path):
         calibration = _calibration_images() if variant == "int8" else None
-        path.write_bytes(conversions.to_tflite(provided.reference_model(), variant, calibration))
+        blob = conversions.to_tflite(provided.reference_model(), variant, calibration)
+        path.write_bytes(marked(blob, variant))
 
     return write
+
+
+def marked(blob, variant):
+    """``blob`` with the metadata entry :data:`course_lib.provided.MARK` (data: the variant)
+    added; the graph and weights are unchanged."""
+    from tensorflow.lite.python import schema_py_generated as schema
+    from tensorflow.lite.tools import flatbuffer_utils
+
+    model = flatbuffer_utils.convert_bytearray_to_object(bytearray(blob))
+    buffer = schema.BufferT()
+    buffer.data = list(variant.encode())
+    model.buffers.append(buffer)
+    entry = schema.MetadataT()
+    entry.name, entry.buffer = provided.MARK, len(model.buffers) - 1
+    model.metadata = [*(model.metadata or []), entry]
+    return bytes(flatbuffer_utils.convert_object_to_bytearray(model))
 
 
 def _write_saved_model(path):

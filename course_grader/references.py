@@ -47,6 +47,18 @@ def reference_tflite(variant="float32"):
     return provided.tflite(variant)
 
 
+def reference_tflite_size(variant="float32"):
+    """Size in bytes of the grader's own conversion, as a student's converter writes it (a
+    provided file is a few dozen bytes larger: it carries the course's mark). Cached."""
+    from course_grader.conversions import to_tflite
+
+    def make(path):
+        with quiet():
+            path.write_text(str(len(to_tflite(reference_model(), variant))))
+
+    return int(_cached(f"size_{variant}.tflite.txt", make).read_text())
+
+
 def reference_saved_model():
     """Path of the reference model exported with ``tf.saved_model.save``."""
     return provided.saved_model_dir()

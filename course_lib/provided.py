@@ -22,6 +22,7 @@ from pathlib import Path
 from course_lib.quiet import quiet
 
 VARIANTS = ("float32", "float16", "dynamic_range", "int8")
+CACHE_FORMAT = 2  # 2: provided models carry MARK; a new format gets a fresh cache folder
 
 
 def _version(package):
@@ -37,7 +38,7 @@ def cache_root():
     from course_lib.model import WEIGHTS_PATH
 
     root = Path(os.environ.get("COURSE_CACHE_DIR") or Path.home() / ".cache" / "mobile-course")
-    key = hashlib.sha256(WEIGHTS_PATH.read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256(WEIGHTS_PATH.read_bytes()).hexdigest()[:12] + f"-v{CACHE_FORMAT}"
     versions = "-".join(f"{p}{_version(p)}" for p in ("tensorflow", "coremltools", "ai-edge-litert"))
     path = root / f"{key}-{versions}"
     path.mkdir(parents=True, exist_ok=True)
@@ -70,6 +71,27 @@ CALIBRATION_SEED = 8128  # which 200 training images calibrate the provided int8
 TFLITE_FILES = {variant: f"reference_{variant}.tflite" for variant in VARIANTS}
 TFLITE_FILES["int8"] = f"reference_int8_seed{CALIBRATION_SEED}.tflite"
 SAVED_MODEL = "reference_savedmodel"
+
+
+# Every provided TFLite model carries a metadata entry of this name (its data: the
+# variant). LiteRT ignores it; the checks use it to tell a file the course ships from a
+# student's own conversion of the same model, which is otherwise the same bytes.
+MARK = "mobile_course_provided"
+
+
+def provided_variant(model):
+    """The variant ("float32", ..., "int8") if this .tflite model (bytes or path) is one the
+    course provides, else None."""
+    from ai_edge_litert import schema_py_generated as schema  # LiteRT's copy: no TensorFlow import
+
+    from course_lib.runtime import read_tflite_bytes
+
+    root = schema.Model.GetRootAs(read_tflite_bytes(model), 0)
+    for i in range(root.MetadataLength()):
+        entry = root.Metadata(i)
+        if entry.Name() == MARK.encode():
+            return bytes(root.Buffers(entry.Buffer()).DataAsNumpy()).decode()
+    return None
 
 
 def cache_dir():

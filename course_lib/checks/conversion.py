@@ -15,7 +15,7 @@ import numpy as np
 
 from course_lib import data
 from course_lib import inspect as model_inspect
-from course_lib.checks.models import _as_tflite, _coreml, _float32_problem, _read_coreml
+from course_lib.checks.models import _as_tflite, _coreml, _float32_problem, _not_provided, _read_coreml
 from course_lib.checks.report import _fail, _fresh, _get, _pass
 from course_lib.errors import CourseInputError
 from course_lib.quiet import quiet
@@ -73,6 +73,7 @@ def tflite_bytes(label, ns, name="tflite_from_keras"):
     """`name` holds bytes that are a TFLite flatbuffer (identifier TFL3)."""
     __tracebackhide__ = True
     blob, report = _as_tflite(label, _get(label, ns, name), name)
+    _not_provided(label, blob, name)
     _pass(label, f"`{name}` is a TFLite model: {len(blob):,} bytes, identifier {blob[4:8]!r}, "
                  f"{len(report.ops)} ops.")
 
@@ -85,6 +86,7 @@ def tflite_float32(label, ns, name):
     problem = _float32_problem(report)
     if problem:
         _fail(label, problem + ".")
+    _not_provided(label, blob, name)
     images = _val_images(IMAGES)
     got = _run(label, blob, images)
     gap = float(np.max(np.abs(got - _keras_probabilities(IMAGES))))

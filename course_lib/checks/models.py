@@ -35,6 +35,18 @@ def _as_tflite(label, value, name, allow_path=False):
     return blob, report
 
 
+def _not_provided(label, blob, name, variants=None):
+    """FAIL if ``blob`` is a model the course provides (of one of ``variants``; default any):
+    the points are for a conversion of the student's own."""
+    __tracebackhide__ = True
+    from course_lib import provided
+
+    variant = provided.provided_variant(blob)
+    if variant is not None and (variants is None or variant in variants):
+        _fail(label, f"`{name}` is the {variant} model the course provides (course_lib.provided), "
+                     "not a conversion of your own: convert `model` with the TFLite converter.")
+
+
 def _weight_kind(report):
     weights = report.weight_dtypes
     if weights.get("int8"):

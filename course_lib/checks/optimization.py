@@ -10,7 +10,7 @@ by the grader only (``course_grader.optimization``).
 from pathlib import Path
 
 from course_lib import data
-from course_lib.checks.models import _as_tflite, _read_coreml, _weight_kind
+from course_lib.checks.models import _as_tflite, _not_provided, _read_coreml, _weight_kind
 from course_lib.checks.report import _fail, _fresh, _get, _pass
 
 # The checks test cells may call (course_lib.grading exports them).
@@ -31,12 +31,8 @@ def _int8(label, ns, name="int8_tflite"):
     """The notebook's int8 model, unless it is the one the course provides (its file ships
     with the course): q1 asks for a conversion of your own."""
     __tracebackhide__ = True
-    from course_lib import provided
-
     blob, report = _as_tflite(label, _get(label, ns, name), name)
-    if blob == provided.tflite("int8"):
-        _fail(label, f"`{name}` is the int8 model the course provides (course_lib.provided), "
-                     "not a conversion of your own: convert `model` with the TFLite converter.")
+    _not_provided(label, blob, name, variants=("int8",))
     return blob, report
 
 

@@ -5,8 +5,8 @@ Each entry: (student name, assignment, {answer cell grade_id: source}, the test 
 aims at, words the grader's output or reason must contain). Every shortcut replaces one
 answer cell of the instructor's solution with a few lines that let the library do the
 graded work (its conversions, the metrics, the threshold, a variant pick) or hand in an
-artifact the course ships (the provided int8 model, through the library or read from its
-folder). The student edition's library performs none of these tasks and the grader tells
+artifact the course ships (the provided float32 or int8 model, through the library or read
+from its folder). The student edition's library performs none of these tasks and the grader tells
 a shipped artifact from the student's own, so on the cells it aims at each shortcut
 scores no more than an unanswered notebook.
 """
@@ -75,6 +75,29 @@ int8_tflite = int8_file.read_bytes()
 Path("animal_int8.tflite").write_bytes(int8_tflite)
 """
 
+# The float32 model the course provides, handed in as one's own conversion (03 q1, q2).
+_PROVIDED_FLOAT32 = """\
+from course_lib import provided
+
+
+def keras_to_tflite(keras_model):
+    return provided.tflite("float32")
+
+
+tflite_from_keras = keras_to_tflite(model)
+"""
+
+_PROVIDED_FLOAT32_SAVED = """\
+from course_lib import provided
+
+
+def saved_model_to_tflite(saved_model_dir):
+    return provided.tflite("float32")
+
+
+tflite_from_saved_model = saved_model_to_tflite(SAVED_MODEL_DIR)
+"""
+
 _LIBRARY_COMPRESSED = """\
 from course_lib import convert
 
@@ -104,6 +127,10 @@ SHORTCUTS = [
      ["q2_threshold", "q2_hidden"], "threshold_sweep"),
     ("library_tflite", "03_conversion", {"q1_answer": _LIBRARY_TFLITE},
      ["q1_is_tflite", "q1_float32", "q1_hidden"], "to_tflite"),
+    ("provided_float32", "03_conversion", {"q1_answer": _PROVIDED_FLOAT32},
+     ["q1_is_tflite", "q1_float32", "q1_hidden"], "the float32 model the course provides"),
+    ("provided_float32_saved", "03_conversion", {"q2_answer": _PROVIDED_FLOAT32_SAVED},
+     ["q2_float32", "q2_hidden"], "the float32 model the course provides"),
     ("library_coreml", "03_conversion", {"q5_answer": _LIBRARY_COREML},
      ["q5_mlprogram", "q5_image", "q5_labels", "q5_saved"], "`mlmodel` is not defined"),
     ("library_int8", "04_optimization", {"q1_answer": _LIBRARY_INT8},

@@ -13,3 +13,22 @@ def test_the_provided_folder_holds_the_course_models_and_nothing_else():
     assert kept == sorted([*provided.TFLITE_FILES.values(), provided.SAVED_MODEL])
     assert provided.tflite("int8")[4:8] == b"TFL3"
     assert provided.saved_model_dir().endswith(provided.SAVED_MODEL)
+
+
+def test_every_provided_model_carries_its_mark_and_predicts_as_the_plain_conversion():
+    """The mark is a metadata entry: a student's own conversion of the same model with the
+    same settings lacks it, and the marked file predicts exactly what that one does."""
+    import numpy as np
+
+    from course_grader import conversions
+    from course_lib import runtime
+
+    images = np.random.default_rng(0).random((8, 28, 28, 1), dtype=np.float32)
+    for variant in provided.VARIANTS:
+        blob = provided.tflite(variant)
+        assert provided.provided_variant(blob) == variant
+        calibration = provided_models._calibration_images() if variant == "int8" else None
+        own = conversions.to_tflite(provided.reference_model(), variant, calibration)
+        assert provided.provided_variant(own) is None and own != blob
+        assert len(blob) - len(own) < 200
+        assert np.array_equal(runtime.run_tflite(blob, images), runtime.run_tflite(own, images))

@@ -43,7 +43,25 @@ def passes(capsys, check, *args, **kwargs):
 
 @pytest.fixture(scope="module")
 def tflite():
-    return {v: references.reference_tflite(v) for v in ("float32", "dynamic_range", "float16")}
+    """A student's own conversions of the course's model: the same bytes as the provided
+    models, without the metadata entry that marks those."""
+    from course_grader import conversions
+
+    with quiet():
+        return {v: conversions.to_tflite(references.reference_model(), v)
+                for v in ("float32", "dynamic_range", "float16")}
+
+
+def test_a_provided_model_is_not_a_conversion_of_ones_own(capsys, tflite):
+    """Handing in the float32 model the course provides fails q1/q2's checks, visible and
+    hidden, with the reason; the student's own conversion is the same model and passes."""
+    from course_lib import provided
+
+    given = {"m": provided.tflite("float32")}
+    for check in (grading.tflite_bytes, grading.tflite_float32, grading.tflite_float32_exactly):
+        assert "the float32 model the course provides" in fails(capsys, check, "q1", given, "m")
+    assert provided.provided_variant(tflite["float32"]) is None
+    passes(capsys, grading.tflite_float32_exactly, "q1", {"m": tflite["float32"]}, "m")
 
 
 @pytest.fixture(scope="module")
