@@ -226,8 +226,8 @@ QUESTIONS = (
         "before each call.",
         "It needs a representative dataset to calibrate the float16 ranges, just like int8 "
         "quantization.",
-        "float16 weights, about half the file; CPUs expand them to float32 (DEQUANTIZE); the "
-        "input stays float32."],
+        "float16 weights, about half the file; the input stays float32, and a CPU without "
+        "float16 arithmetic expands the weights to float32 (DEQUANTIZE)."],
        "float16 is still floating point, with half the bits of float32."),
     _q("q17", "04_optimization", "hard",
        "An int8-only accelerator needs a model whose input, output and every op are int8. "

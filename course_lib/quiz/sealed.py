@@ -283,16 +283,16 @@ _SEALED = {
     "q16": ("d949445624fc826b70b3e4d97f0fc4f81dd866df79f20e2cb4669d9b378bed16", {
         "A": "4cmlvqT/mCueYPOa7wlbgxHFESmkiwkZPhhE3nDgMy01LU4KIqgBg+7OBO/SFtIx2s53fqqduBJ+WRbq"
              "LrcwiI+FoMq8dBThmh5od+rXnRh9SpQL0PmWGT2p/r3IE+SEL37Wd6kQUL9avb6tY8nGVgmquHgcgJQG"
-             "w/Ig1VgcWfw=",
+             "w/Ig1VgcWfwucFVdpPrj1KccPu/G1/KOfEw7hfBMVclblVfpUhWgxxQJOQTSb+LdzB+bSm7oStU=",
         "B": "9xNu+rzRgHkXW3f4NsFwXyf2Eb3pbTYGAd0MFTVK3KWqN8p5JIOTPOzaKi6TA92NoxLKJVq+2Ss5bO7p"
              "ctC6PEBa5oBLywbCjlJ4gFKaYrZzIqipqhZPiW06jTXmv+8klIwWRFAffpVOXa3GJzfnA7hxzOaMuKIZ"
-             "jyY8Jl8wAjo=",
+             "jyY8Jl8wAjqpBI+9NBq83zd7IINhjA8eQjrtn0Heo84E8oTTWdYau0wLyAGL22EzWiA3uuJMNns=",
         "C": "n6wkrl8BJBvmzQIIwILMfxhPt/3ule5chAeyE2cr0jBBpvlPMsT4OwAs0SFa+mIV5qFrayX5+OFYQhX6"
              "DeGoidn2Sd8yKnGNlNmdk/hcNBQjJymu9LpuD/4R8+PT9PhlF3l0IFJL2bHzol+2ohmHj+NMtkDcLXxw"
-             "kS3FjT4RLIs=",
-        "D": "+siov1M8hDS4ewtZsugmfDZzk+oDiTRfCOJimVGRqcYwDeZUDu6kq/nMRHOeFxx53nca4+RPoarZw9sK"
-             "tSxx1r7exwbmMlVGDk3sMdM62bBfSq7UwLiSFrgzcmic/J1BYbifVwnl70Y8yHROKY/J/J+1QcG8tlZZ"
-             "9r0/Oobomh0=",
+             "kS3FjT4RLItl4hYehqZLilkFKpqodKmFfmoNDKOsalX//Bo1brUOeGr1x+jzESMF4xurAW1pr24=",
+        "D": "+siov1M8hDS4ewtZsugmfDZ/xPMFhHBGGfNvn1yW4MgyE6lTEq+x5+/BUG/NAk841GwU++Nc/uzejpNr"
+             "vWBmj/zNtm2TfVgJAh3aFeNpjbFUSqXZ27GVBflnemKEuZ0US47uayaL3WMJ7DtdQ+HmyqqTeMGXnSdN"
+             "5b4dS/Kfnx1HZRy+6HUiyMCpSdzno18Ax5WDydy1aU4hw2ruZ15BCRorSRkYFTsxPq2oHFWrcI4=",
     }),
     "q17": ("efbbcdcd4ef8af06e03db67a3c21a36411cff430252952df4d24e60c72831c54", {
         "A": "aThkjXHvbHa36h/ol66gMv30lMydVWJ7ULu13X9Oy8kAoezrWqQss924HwgZZ70znKp/BOwJjsSuRDHM"
