@@ -131,6 +131,8 @@ def delegate_partitions(model):
     with quiet():
         interpreter = Interpreter(model_content=read_tflite_bytes(model), num_threads=1)
         interpreter.allocate_tensors()
+    # _get_ops_details is private: it is the only Python view of the graph after delegation
+    # (the flatbuffer lists the ops before XNNPACK takes them over). Revisit on a LiteRT bump.
     names = collections.Counter(op["op_name"] for op in interpreter._get_ops_details())
     partitions = names.pop("DELEGATE", 0)
     return {"ops": sum(names.values()), "delegate_partitions": partitions}
@@ -145,6 +147,9 @@ def coreml_weights(mlmodel, min_rank=2):
     to the values the device computes with. Works on Linux: it reads the MIL
     program, it does not run the model.
     """
+    # _mil_program is private. The public get_spec() describes the same program, but leaves
+    # the weight values in the package's weight file, and coremltools has no public reader
+    # for it (decompress_weights, public, also returns a spec-backed model).
     program = getattr(mlmodel, "_mil_program", None)
     if program is None:
         raise CourseInputError(
