@@ -140,7 +140,7 @@ def preprocess_quantization(label, ns):
 def preprocess_accuracy(label, ns, count=60):
     """The int8 model classifies frames preprocessed by preprocess as it does the expected input."""
     __tracebackhide__ = True
-    from course_lib import runtime
+    from course_grader import runtime
 
     detail, _ = int8_details()
     frames = _frames("test", 100, count)
@@ -187,7 +187,7 @@ def _topk_check(label, ns, raw, detail, k, what):
 def postprocess_topk_exactly(label, ns):
     """postprocess(raw_output, output_detail, k=3): the 3 most likely (label, confidence)."""
     __tracebackhide__ = True
-    from course_lib import runtime
+    from course_grader import runtime
 
     input_detail, output_detail = int8_details()
     with quiet():

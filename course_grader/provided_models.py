@@ -52,6 +52,18 @@ def marked(blob, variant):
     return bytes(flatbuffer_utils.convert_object_to_bytearray(model))
 
 
+def _write_val_probabilities(path):
+    import numpy as np
+
+    from course_grader import runtime
+    from course_lib import data
+
+    with quiet():
+        probs = runtime.run_tflite(provided.tflite("float32"), data.load_splits().val.normalized())
+    with open(path, "wb") as file:  # np.save on a path would append .npy to the temporary name
+        np.save(file, probs.astype(np.float32))
+
+
 def _write_saved_model(path):
     tf = import_tensorflow()
     with quiet():
@@ -61,9 +73,11 @@ def _write_saved_model(path):
 def make(name):
     """Make the provided model file (or folder) ``name`` in the cache, unless it is there."""
     variant = {file: variant for variant, file in provided.TFLITE_FILES.items()}.get(name)
-    if variant is None and name != provided.SAVED_MODEL:
+    if name not in provided.FILES:
         raise ValueError(f"no provided model is called {name!r}")
-    write = _write_saved_model if variant is None else _write_tflite(variant)
+    write = ({provided.SAVED_MODEL: _write_saved_model,
+              provided.VAL_PROBABILITIES: _write_val_probabilities}.get(name)
+             or _write_tflite(variant))
     return provided.cached("provided", name, write)
 
 
@@ -71,7 +85,7 @@ def make_all():
     """Make every provided model now (about 25 s once per machine), and remove any other
     entry of the folder: a student's kernel may read it (the batch grader mounts it), so an
     older course's model left there would be a file the grader does not know as provided."""
-    names = (*provided.TFLITE_FILES.values(), provided.SAVED_MODEL)
+    names = provided.FILES
     for name in names:
         make(name)
     for path in (provided.cache_root() / "provided").iterdir():

@@ -131,7 +131,7 @@ def heldout(seed):
 
 
 def _run_tflite(blob, images):
-    from course_lib import runtime
+    from course_grader import runtime
 
     with quiet():
         return runtime.run_tflite(blob, images)
@@ -169,7 +169,7 @@ def _frames(split, start, count):
 
 def int8_details():
     """Input and output details of the course's int8 model (as LiteRT reports them)."""
-    from course_lib import runtime
+    from course_grader import runtime
 
     with quiet():
         model = runtime.TFLiteModel(reference_tflite("int8"))

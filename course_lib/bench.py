@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from course_lib.runtime import TFLiteModel
+from course_lib.runtime import load_interpreter
 
 
 @dataclasses.dataclass
@@ -19,26 +19,33 @@ class Latency:
     runs: int
 
 
-def _one_input(model, seed=0):
-    rng = np.random.default_rng(seed)
-    images = rng.random((1, *model.input_shape), dtype=np.float32)
-    return model.prepare(images)
+class _Timed:
+    """A model loaded in the LiteRT interpreter with one fixed input set: ``invoke()`` is all
+    that is timed. The input is random values of the model's own input type (float, or
+    int8 for a fully integer model): speed does not depend on what the pixels show."""
 
-
-def _as_model(model, num_threads):
-    return model if isinstance(model, TFLiteModel) else TFLiteModel(model, num_threads=num_threads)
+    def __init__(self, model, num_threads, seed=0):
+        self.interpreter = load_interpreter(model, num_threads)
+        detail = self.interpreter.get_input_details()[0]
+        rng = np.random.default_rng(seed)
+        if np.issubdtype(detail["dtype"], np.integer):
+            info = np.iinfo(detail["dtype"])
+            x = rng.integers(info.min, info.max, detail["shape"], endpoint=True)
+        else:
+            x = rng.random(detail["shape"])
+        self.interpreter.set_tensor(detail["index"], x.astype(detail["dtype"]))
+        self.invoke = self.interpreter.invoke
 
 
 def measure_latency(model, num_threads=1, warmup=20, runs=200):
     """Latency of one single-image inference: median and 90th percentile in ms."""
-    model = _as_model(model, num_threads)
-    x = _one_input(model)
+    model = _Timed(model, num_threads)
     for _ in range(warmup):
-        model.invoke_raw(x)
+        model.invoke()
     times = np.empty(runs)
     for i in range(runs):
         start = time.perf_counter()
-        model.invoke_raw(x)
+        model.invoke()
         times[i] = time.perf_counter() - start
     return Latency(float(np.median(times) * 1e3), float(np.percentile(times, 90) * 1e3), runs)
 
@@ -46,24 +53,23 @@ def measure_latency(model, num_threads=1, warmup=20, runs=200):
 def compare_latency(models, baseline=None, num_threads=1, rounds=30, per_round=20, warmup=20):
     """Time several models interleaved; return {name: (median ms, ratio to baseline)}.
 
-    models: {name: .tflite bytes/path/TFLiteModel}. Each round times ``per_round``
+    models: {name: .tflite bytes or path}. Each round times ``per_round``
     inferences of every model, in an order that rotates between rounds; the median
     is over the per-inference time of each round.
     """
-    loaded = {name: _as_model(m, num_threads) for name, m in models.items()}
+    loaded = {name: _Timed(m, num_threads) for name, m in models.items()}
     baseline = baseline or next(iter(loaded))
-    inputs = {name: _one_input(m) for name, m in loaded.items()}
-    for name, m in loaded.items():
+    for m in loaded.values():
         for _ in range(warmup):
-            m.invoke_raw(inputs[name])
+            m.invoke()
     names = list(loaded)
     samples = {name: [] for name in names}
     for r in range(rounds):
         for name in names[r % len(names):] + names[:r % len(names)]:
-            m, x = loaded[name], inputs[name]
+            invoke = loaded[name].invoke
             start = time.perf_counter()
             for _ in range(per_round):
-                m.invoke_raw(x)
+                invoke()
             samples[name].append((time.perf_counter() - start) / per_round)
     medians = {name: float(np.median(s) * 1e3) for name, s in samples.items()}
     return {name: (ms, ms / medians[baseline]) for name, ms in medians.items()}

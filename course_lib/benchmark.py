@@ -52,7 +52,7 @@ def run(num_threads=1, rounds=30):
     for name, blob in tflite.items():
         ms, ratio = timing[name]
         rows.append({"name": f"tflite_{name}", "format": "tflite", "size_bytes": len(blob),
-                     "accuracy": evaluate.accuracy(y_test, runtime.run_tflite(blob, x_test)),
+                     "accuracy": evaluate.accuracy(y_test, runtime.predicted_classes(blob, x_test)),
                      "latency_ms_p50": round(ms, 4), "latency_ratio_vs_float32": round(ratio, 3)})
     with tempfile.TemporaryDirectory() as tmp:
         for name in conversions.COREML_VARIANTS:

@@ -3,8 +3,9 @@
 Precision, recall and the threshold of a one-class detector are computed in the lesson's
 own cells (the exercise asks for them), not here.
 
-Every function takes predictions, so it works the same for a Keras model, a
-TFLite model or numbers from a phone; ``predict_proba`` turns any model into them.
+Every function takes predictions (class indices or probabilities), so it works the same
+for a Keras model, a TFLite model or numbers from a phone. ``predict_proba`` runs a Keras
+model; ``course_lib.runtime.predicted_classes`` gives a TFLite model's classes.
 """
 import numpy as np
 
@@ -13,12 +14,10 @@ from course_lib.errors import CourseInputError
 
 
 def predict_proba(model, images):
-    """Class probabilities (N x classes) from a Keras model, .tflite bytes/path or TFLiteModel.
+    """Class probabilities (N x classes) from a Keras model.
 
     ``images`` are float32 in [0, 1], shape (N, 28, 28, 1).
     """
-    from course_lib import runtime
-
     if hasattr(model, "predict") and hasattr(model, "layers"):  # a Keras model
         from course_lib.model import keras_predict
 
@@ -26,7 +25,10 @@ def predict_proba(model, images):
     if isinstance(model, np.ndarray):
         raise CourseInputError("Got an array where a model was expected: pass predictions to "
                                "the metric functions directly.")
-    return runtime.run_tflite(model, images)
+    raise CourseInputError(
+        f"predict_proba runs a Keras model; got {type(model).__name__}. For a TFLite model, "
+        "course_lib.runtime.predicted_classes(model, images) gives its classes, and the LiteRT "
+        "Interpreter its probabilities (lesson 03).")
 
 
 def _labels(y, name):

@@ -1,8 +1,9 @@
 """The models the exercises are given as inputs: loaded from a folder, never made here.
 
 Exercises start from the course's own conversions of the shipped reference classifier
-(its float32, float16, dynamic-range and int8 TFLite models, and a SavedModel folder):
-01's budget question compares them, 02 traces the int8 one, 03 converts the SavedModel,
+(its float32, float16, dynamic-range and int8 TFLite models, and a SavedModel folder),
+and from the float32 model's probabilities on the validation images: 01's metrics start
+from those and its budget question compares the models, 02 traces the int8 one, 03 converts the SavedModel,
 04 measures them side by side. Converting is the students' work, so this module only
 loads the files: the student edition ships them in ``course_lib/assets/provided/``
 (``make student-edition`` makes them); the instructor's course makes them on first use
@@ -71,6 +72,10 @@ CALIBRATION_SEED = 8128  # which 200 training images calibrate the provided int8
 TFLITE_FILES = {variant: f"reference_{variant}.tflite" for variant in VARIANTS}
 TFLITE_FILES["int8"] = f"reference_int8_seed{CALIBRATION_SEED}.tflite"
 SAVED_MODEL = "reference_savedmodel"
+# The float32 model's class probabilities on the validation split (01's input: running a
+# model to probabilities is exercise 03's task, so the library ships the numbers).
+VAL_PROBABILITIES = "reference_float32_val_probabilities.npy"
+FILES = (*TFLITE_FILES.values(), SAVED_MODEL, VAL_PROBABILITIES)  # every provided entry
 
 
 # Every provided TFLite model carries a metadata entry of this name (its data: the
@@ -131,6 +136,14 @@ def tflite(variant="float32"):
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
     return _entry(TFLITE_FILES[variant]).read_bytes()
+
+
+def val_probabilities():
+    """The float32 model's class probabilities (float32, N x 10) on the validation images,
+    in the order of ``data.load_splits().val``."""
+    import numpy as np
+
+    return np.load(_entry(VAL_PROBABILITIES))
 
 
 def saved_model_dir():

@@ -90,7 +90,7 @@ def _ship_provided_models(target):
     from course_lib import provided
 
     target.mkdir(parents=True)
-    for name in (*provided.TFLITE_FILES.values(), provided.SAVED_MODEL):  # by name: not the whole cache
+    for name in provided.FILES:  # by name: not the whole cache
         source = provided_models.make(name)
         if source.is_dir():
             shutil.copytree(source, target / name)

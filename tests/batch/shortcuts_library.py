@@ -4,9 +4,9 @@ for tests/batch/test_batch_shortcuts.py.
 Each entry: (student name, assignment, {answer cell grade_id: source}, the test cells it
 aims at, words the grader's output or reason must contain). Every shortcut replaces one
 answer cell of the instructor's solution with a few lines that let the library do the
-graded work (its conversions, the metrics, the threshold, a variant pick) or hand in an
-artifact the course ships (the provided float32 or int8 model, through the library or read
-from its folder). The student edition's library performs none of these tasks and the grader tells
+graded work (its conversions, the metrics, the threshold, a variant pick, its model runner)
+or hand in an artifact the course ships (the provided float32 or int8 model, through the
+library or read from its folder). The student edition's library performs none of these tasks and the grader tells
 a shipped artifact from the student's own, so on the cells it aims at each shortcut
 scores no more than an unanswered notebook.
 """
@@ -105,6 +105,18 @@ COMPRESSED_PATH = Path("animal_compressed.mlpackage")
 convert.save_coreml(convert.to_coreml(model, "linear8", CLASS_NAMES), COMPRESSED_PATH)
 """
 
+# The library's runner gives classes only: as one-hot rows they are no probabilities.
+_LIBRARY_CLASSES = """\
+from course_lib import runtime
+
+
+def litert_predict(tflite_path, images):
+    return np.eye(10)[runtime.predicted_classes(tflite_path, images)]
+
+
+val_probs = litert_predict(TFLITE_PATH, x_val[:100])
+"""
+
 # The lesson's Pareto front ignores the budget: it is no answer to "meets every limit".
 _PARETO_PICK = """\
 from course_lib import optimize
@@ -131,6 +143,8 @@ SHORTCUTS = [
      ["q1_is_tflite", "q1_float32", "q1_hidden"], "the float32 model the course provides"),
     ("provided_float32_saved", "03_conversion", {"q2_answer": _PROVIDED_FLOAT32_SAVED},
      ["q2_float32", "q2_hidden"], "the float32 model the course provides"),
+    ("library_classes", "03_conversion", {"q4_answer": _LIBRARY_CLASSES},
+     ["q4_predict", "q4_hidden"], "differs from the model's probabilities"),
     ("library_coreml", "03_conversion", {"q5_answer": _LIBRARY_COREML},
      ["q5_mlprogram", "q5_image", "q5_labels", "q5_saved"], "`mlmodel` is not defined"),
     ("library_int8", "04_optimization", {"q1_answer": _LIBRARY_INT8},

@@ -70,13 +70,20 @@ def test_precision_rises_and_recall_falls_with_the_threshold_on_the_real_model(
     assert sweep.recall[0] == 1.0
 
 
-def test_predict_proba_accepts_keras_and_tflite(reference_model, tflite_variants, splits, test_images):
+def test_accuracy_of_keras_probabilities_and_tflite_classes(reference_model, tflite_variants, splits,
+                                                           test_images):
+    """The metric functions take probabilities or classes alike; predict_proba runs Keras
+    only and says how to run a TFLite model instead."""
+    from course_lib import runtime
+
     labels = splits.test.labels
     keras = evaluate.accuracy(labels, evaluate.predict_proba(reference_model, test_images))
-    tflite = evaluate.accuracy(labels, evaluate.predict_proba(tflite_variants["float32"], test_images))
-    int8 = evaluate.accuracy(labels, evaluate.predict_proba(tflite_variants["int8"], test_images))
+    tflite = evaluate.accuracy(labels, runtime.predicted_classes(tflite_variants["float32"], test_images))
+    int8 = evaluate.accuracy(labels, runtime.predicted_classes(tflite_variants["int8"], test_images))
     assert keras >= 0.95 and abs(keras - tflite) <= 0.005
     assert keras - int8 <= 0.01
+    with pytest.raises(CourseInputError, match="runs a Keras model; got bytes.*predicted_classes"):
+        evaluate.predict_proba(tflite_variants["float32"], test_images)
 
 
 def test_the_student_library_computes_no_graded_measure():

@@ -10,7 +10,7 @@ def test_the_provided_folder_holds_the_course_models_and_nothing_else():
     stray.write_bytes(b"an older course's int8 model")
     provided_models.make_all()
     kept = sorted(p.name for p in provided.cache_dir().iterdir() if not p.name.startswith(".tmp-"))
-    assert kept == sorted([*provided.TFLITE_FILES.values(), provided.SAVED_MODEL])
+    assert kept == sorted(provided.FILES)
     assert provided.tflite("int8")[4:8] == b"TFL3"
     assert provided.saved_model_dir().endswith(provided.SAVED_MODEL)
 
@@ -20,8 +20,7 @@ def test_every_provided_model_carries_its_mark_and_predicts_as_the_plain_convers
     same settings lacks it, and the marked file predicts exactly what that one does."""
     import numpy as np
 
-    from course_grader import conversions
-    from course_lib import runtime
+    from course_grader import conversions, runtime
 
     images = np.random.default_rng(0).random((8, 28, 28, 1), dtype=np.float32)
     for variant in provided.VARIANTS:
@@ -32,3 +31,18 @@ def test_every_provided_model_carries_its_mark_and_predicts_as_the_plain_convers
         assert provided.provided_variant(own) is None and own != blob
         assert len(blob) - len(own) < 200
         assert np.array_equal(runtime.run_tflite(blob, images), runtime.run_tflite(own, images))
+
+
+def test_the_validation_probabilities_are_the_float32_models_own():
+    """01 starts from these numbers: exactly what LiteRT gives the provided float32 model on
+    the validation images, in their order."""
+    import numpy as np
+
+    from course_grader import runtime
+    from course_lib import data
+
+    val = data.load_splits().val
+    probs = provided.val_probabilities()
+    assert probs.shape == (len(val.labels), 10) and probs.dtype == np.float32
+    assert np.array_equal(probs, runtime.run_tflite(provided.tflite("float32"), val.normalized()))
+    assert np.mean(probs.argmax(axis=1) == val.labels) > 0.9

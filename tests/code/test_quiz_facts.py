@@ -10,6 +10,7 @@ import platform
 import numpy as np
 import pytest
 
+from course_grader import runtime as grader_runtime
 from course_lib import convert, data, inspect, quiz, runtime
 from course_lib.evaluate import agreement
 from course_lib.quiet import import_tensorflow, quiet
@@ -96,7 +97,7 @@ def test_q02_dog_precision_divides_by_the_column_and_recall_by_the_row():
 def test_q03_lowering_the_threshold_raises_recall_and_false_alarms(tflite_variants, splits, test_images):
     answer_is("q03", "A")
     dog = data.class_index("dog")
-    scores = runtime.run_tflite(tflite_variants["float32"], test_images)[:, dog]
+    scores = grader_runtime.run_tflite(tflite_variants["float32"], test_images)[:, dog]
     is_dog = splits.test.labels == dog
     thresholds = np.linspace(0.05, 0.95, 19)
     recall = [np.mean(scores[is_dog] >= t) for t in thresholds]
@@ -144,7 +145,7 @@ def test_q06_the_interpreter_does_no_preprocessing(tflite_variants, reference_mo
 
 def test_q07_int8_input_maps_white_to_127_and_black_to_minus_128(tflite_variants):
     answer_is("q07", "B")
-    model = runtime.TFLiteModel(tflite_variants["int8"])
+    model = grader_runtime.TFLiteModel(tflite_variants["int8"])
     scale, zero_point = model.input["quantization"]
     assert model.input["dtype"] == np.int8
     assert scale == pytest.approx(1 / 255, rel=1e-4) and zero_point == -128
@@ -154,7 +155,7 @@ def test_q07_int8_input_maps_white_to_127_and_black_to_minus_128(tflite_variants
 
 def test_q08_int8_output_is_dequantized_softmax_probabilities(tflite_variants, test_images):
     answer_is("q08", "D")
-    model = runtime.TFLiteModel(tflite_variants["int8"])
+    model = grader_runtime.TFLiteModel(tflite_variants["int8"])
     scale, zero_point = model.output["quantization"]
     assert model.output["dtype"] == np.int8
     assert scale == pytest.approx(1 / 256) and zero_point == -128
@@ -188,7 +189,7 @@ def test_q11_convert_returns_flatbuffer_bytes_and_writes_no_file(tiny_saved_mode
     assert not list(tmp_path.rglob("*.tflite")) and not list(tiny_saved_model.rglob("*.tflite"))
     assert sorted(p.name for p in tiny_saved_model.rglob("*")) == before
     (tmp_path / "model.tflite").write_bytes(tflite_model)
-    assert runtime.TFLiteModel(tmp_path / "model.tflite").input_shape == (28, 28, 1)
+    assert grader_runtime.TFLiteModel(tmp_path / "model.tflite").input_shape == (28, 28, 1)
 
 
 @pytest.fixture(scope="module")
@@ -285,8 +286,8 @@ def test_q16_float16_halves_the_weights_and_keeps_float32_io(tflite_variants, te
     assert "float16" in fp16.weight_dtypes and "int8" not in fp16.weight_dtypes
     assert "DEQUANTIZE" in fp16.op_names and "CONV_2D" in fp16.float_ops
     assert fp16.inputs[0].dtype == "float32" and fp16.outputs[0].dtype == "float32"
-    probs16 = runtime.run_tflite(tflite_variants["float16"], test_images)
-    assert agreement(probs16, runtime.run_tflite(tflite_variants["float32"], test_images)) >= 0.99
+    probs16 = grader_runtime.run_tflite(tflite_variants["float16"], test_images)
+    assert agreement(probs16, grader_runtime.run_tflite(tflite_variants["float32"], test_images)) >= 0.99
     converter = tf.lite.TFLiteConverter.from_keras_model(tiny)   # C: no calibration data needed
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.target_spec.supported_types = [tf.float16]
@@ -526,8 +527,8 @@ def test_graded_q11_a_float_model_runs_on_unscaled_pixels_and_gets_them_wrong(
         tflite_variants, splits, test_images):
     graded_right("q11", "mostly wrong")
     labels = splits.test.labels[:300]
-    scaled = runtime.run_tflite(tflite_variants["float32"], test_images[:300])
-    raw = runtime.run_tflite(tflite_variants["float32"], test_images[:300] * 255)  # no error
+    scaled = grader_runtime.run_tflite(tflite_variants["float32"], test_images[:300])
+    raw = grader_runtime.run_tflite(tflite_variants["float32"], test_images[:300] * 255)  # no error
     assert np.mean(scaled.argmax(1) == labels) > 0.9 > np.mean(raw.argmax(1) == labels) + 0.3
 
 

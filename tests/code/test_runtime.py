@@ -1,6 +1,8 @@
+"""The two TFLite runners: the grader's (probabilities) and the student library's (classes)."""
 import numpy as np
 import pytest
 
+from course_grader import runtime as grader_runtime
 from course_lib import CourseInputError, runtime
 from course_lib.evaluate import accuracy, agreement
 from course_lib.model import keras_predict
@@ -8,14 +10,14 @@ from course_lib.model import keras_predict
 
 def test_float32_tflite_agrees_with_keras(tflite_variants, reference_model, test_images):
     keras_probs = keras_predict(reference_model, test_images)
-    tflite_probs = runtime.run_tflite(tflite_variants["float32"], test_images)
+    tflite_probs = grader_runtime.run_tflite(tflite_variants["float32"], test_images)
     assert tflite_probs.shape == (1000, 10) and tflite_probs.dtype == np.float32
     assert agreement(keras_probs, tflite_probs) >= 0.995
     assert np.abs(keras_probs - tflite_probs).max() < 1e-3
 
 
 def test_int8_model_is_fed_quantized_input_and_dequantized_output(tflite_variants, splits, test_images):
-    model = runtime.TFLiteModel(tflite_variants["int8"])
+    model = grader_runtime.TFLiteModel(tflite_variants["int8"])
     assert model.input["dtype"] == np.int8 and model.output["dtype"] == np.int8
     scale, zero_point = model.input["quantization"]
     q = model.prepare(test_images[:4])
@@ -26,8 +28,18 @@ def test_int8_model_is_fed_quantized_input_and_dequantized_output(tflite_variant
     assert accuracy(splits.test.labels, probs) >= 0.94
 
 
+@pytest.mark.parametrize("variant", ["float32", "float16", "dynamic_range", "int8"])
+def test_the_student_runner_predicts_the_graders_classes(tflite_variants, test_images, variant):
+    """predicted_classes (float or int8 input, batched) gives the class of the grader's
+    probabilities for every image, and nothing more than the class."""
+    classes = runtime.predicted_classes(tflite_variants[variant], test_images, batch_size=300)
+    assert classes.shape == (1000,) and np.issubdtype(classes.dtype, np.integer)
+    probs = grader_runtime.run_tflite(tflite_variants[variant], test_images)
+    assert np.array_equal(classes, probs.argmax(axis=1))
+
+
 def test_batched_and_single_image_results_match(tflite_variants, test_images):
-    model = runtime.TFLiteModel(tflite_variants["float32"])
+    model = grader_runtime.TFLiteModel(tflite_variants["float32"])
     batched = model.predict(test_images[:7], batch_size=3)
     single = np.concatenate([model.predict(x) for x in test_images[:7]])
     assert np.allclose(batched, single, atol=1e-6)
@@ -36,28 +48,32 @@ def test_batched_and_single_image_results_match(tflite_variants, test_images):
 def test_path_and_bytes_give_the_same_predictions(tflite_variants, test_images, tmp_path):
     path = tmp_path / "model.tflite"
     path.write_bytes(tflite_variants["float16"])
-    assert np.array_equal(runtime.run_tflite(path, test_images[:5]),
-                          runtime.run_tflite(tflite_variants["float16"], test_images[:5]))
+    assert np.array_equal(grader_runtime.run_tflite(path, test_images[:5]),
+                          grader_runtime.run_tflite(tflite_variants["float16"], test_images[:5]))
+    assert np.array_equal(runtime.predicted_classes(str(path), test_images[:5]),
+                          runtime.predicted_classes(tflite_variants["float16"], test_images[:5]))
 
 
-def test_bad_models_get_clear_errors(tflite_variants, tmp_path):
+@pytest.mark.parametrize("load", [runtime.load_interpreter, grader_runtime.TFLiteModel])
+def test_bad_models_get_clear_errors(tflite_variants, load):
     with pytest.raises(CourseInputError, match="not a file.*returns bytes"):
-        runtime.TFLiteModel("model.tflite")
+        load("model.tflite")
     with pytest.raises(CourseInputError, match="not a TFLite model"):
-        runtime.TFLiteModel(b"PK\x03\x04 this is a zip file")
+        load(b"PK\x03\x04 this is a zip file")
     with pytest.raises(CourseInputError, match="Expected .tflite bytes or a path; got dict"):
-        runtime.TFLiteModel({"model": 1})
+        load({"model": 1})
     truncated = tflite_variants["float32"][: len(tflite_variants["float32"]) // 2]
     with pytest.raises(CourseInputError, match="truncated or corrupted"):
-        runtime.TFLiteModel(truncated)
+        load(truncated)
 
 
 def test_wrong_image_shape_or_dtype_is_explained(tflite_variants, splits):
-    model = runtime.TFLiteModel(tflite_variants["float32"])
-    with pytest.raises(CourseInputError, match=r"shape \(N, 28, 28, 1\); got \(2, 224, 224, 3\)"):
-        model.predict(np.zeros((2, 224, 224, 3), np.float32))
-    with pytest.raises(CourseInputError, match="float images in \\[0, 1\\].*uint8"):
-        model.predict(splits.test.images[:2])
+    model = grader_runtime.TFLiteModel(tflite_variants["float32"])
+    for predict in (model.predict, lambda x: runtime.predicted_classes(tflite_variants["float32"], x)):
+        with pytest.raises(CourseInputError, match=r"shape \(N, 28, 28, 1\); got \(2, 224, 224, 3\)"):
+            predict(np.zeros((2, 224, 224, 3), np.float32))
+        with pytest.raises(CourseInputError, match="float images in \\[0, 1\\].*uint8"):
+            predict(splits.test.images[:2])
 
 
 def test_coreml_prediction_on_linux_says_why_and_what_works():

@@ -61,9 +61,7 @@ DOG_THRESHOLD = choose_threshold(dog_scores, is_dog, 0.95)
 '''}, 7, "wrong threshold: q2_threshold and q2_hidden fail"),
         ("ignores_integer", {"q3_answer": '''\
 def meets_budget(tflite_model, budget, images, labels):
-    with quiet():
-        probs = runtime.run_tflite(tflite_model, images)
-    accuracy = np.mean(probs.argmax(axis=1) == labels)
+    accuracy = np.mean(runtime.predicted_classes(tflite_model, images) == labels)
     return bool(len(tflite_model) <= budget["max_size_bytes"] and accuracy >= budget["min_accuracy"])
 
 

@@ -13,7 +13,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from course_lib import data, grading, runtime
+from course_grader import runtime
+from course_lib import data, grading
 from course_lib.checks import conversion as visible
 from course_lib.grading import CheckFailed
 from course_lib.quiet import import_tensorflow, quiet
@@ -100,7 +101,7 @@ def test_tflite_float32_compares_with_the_keras_model(capsys, tflite):
         capsys, grading.tflite_float32, "q2", {"m": tflite["float16"]}, "m")
     # A float32 model of another network, same shapes: only the predictions can tell.
     out = fails(capsys, grading.tflite_float32, "q1", {"m": references.probe_tflite()}, "m")
-    assert "differ from those of the Keras model you were given" in out
+    assert "predictions differ from those of the Keras model you were given" in out
     assert "convert that model, unchanged" in out
 
 

@@ -43,10 +43,9 @@ def notebook():
 
     splits = data.load_splits()
     x_val, y_val = splits.val.normalized(), splits.val.labels
-    with quiet():
-        val_probs = runtime.run_tflite(provided.tflite("float32"), x_val)
+    val_probs = provided.val_probabilities()
     dog = data.class_index("dog")
-    ns = {"np": np, "runtime": runtime, "quiet": quiet, "inspect_tflite": inspect_tflite,
+    ns = {"np": np, "runtime": runtime, "inspect_tflite": inspect_tflite,
           "CLASS_NAMES": list(data.CLASS_NAMES), "x_val": x_val, "y_val": y_val,
           "CM_PETS": visible.CM_PETS.copy(), "VAL_CM": evaluate.confusion_matrix(y_val, val_probs),
           "dog_scores": val_probs[:, dog], "is_dog": y_val == dog,
