@@ -117,6 +117,33 @@ def tflite_zero_fraction(model, min_elements=1024):
     return zeros / total if total else 0.0
 
 
+def tflite_size_breakdown(model):
+    """Where the bytes of a .tflite file go: {"weights", "quantization parameters", "graph
+    and the rest", "quantized channels"}.
+
+    weights: the data of every constant buffer (kernels, biases, constant shapes);
+    quantization parameters: the scale (float32) and zero point (int64) vectors of every
+    quantized tensor, one entry per channel for per-channel weights; the rest: tensor and op
+    descriptions, names, signatures, metadata and the flatbuffer's own offsets and padding.
+    """
+    from ai_edge_litert import schema_py_generated as schema  # LiteRT's copy: no TensorFlow import
+
+    buf = read_tflite_bytes(model)
+    root = schema.Model.GetRootAs(buf, 0)
+    weights = sum(root.Buffers(i).DataLength() for i in range(root.BuffersLength()))
+    quantization = channels = 0
+    for g in range(root.SubgraphsLength()):
+        graph = root.Subgraphs(g)
+        for i in range(graph.TensorsLength()):
+            q = graph.Tensors(i).Quantization()
+            if q is None:
+                continue
+            quantization += 4 * (q.ScaleLength() + q.MinLength() + q.MaxLength()) + 8 * q.ZeroPointLength()
+            channels += q.ScaleLength()
+    return {"weights": weights, "quantization parameters": quantization,
+            "graph and the rest": len(buf) - weights - quantization, "quantized channels": channels}
+
+
 # ------------------------------------------------------------------ runtime
 
 def delegate_partitions(model):

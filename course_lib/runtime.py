@@ -126,8 +126,8 @@ def run_coreml(mlmodel, images, class_names=None):
     input_name = description.input[0].name
     images = np.asarray(images, dtype=np.uint8).reshape(-1, 28, 28)
     rows = []
-    for image in images:
-        result = mlmodel.predict({input_name: Image.fromarray(image, mode="L")})
+    for pixels in images:
+        result = mlmodel.predict({input_name: Image.fromarray(pixels, mode="L")})
         probs = result[description.predictedProbabilitiesName]
         rows.append([probs[name] for name in class_names])
     return np.asarray(rows, dtype=np.float32)
