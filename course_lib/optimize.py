@@ -121,7 +121,8 @@ def tflite_size_breakdown(model):
     """Where the bytes of a .tflite file go: {"weights", "quantization parameters", "graph
     and the rest", "quantized channels"}.
 
-    weights: the data of every constant buffer (kernels, biases, constant shapes);
+    weights: the data of every constant buffer (kernels, biases, constant shapes, and the
+    few bytes of metadata entries);
     quantization parameters: the scale (float32) and zero point (int64) vectors of every
     quantized tensor, one entry per channel for per-channel weights; the rest: tensor and op
     descriptions, names, signatures, metadata and the flatbuffer's own offsets and padding.

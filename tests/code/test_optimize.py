@@ -83,6 +83,29 @@ def coreml_models(reference_model):
             "palette4": conversions.to_coreml(reference_model, "palette4")}
 
 
+def test_size_breakdown_adds_up_and_counts_what_litert_reports(tflite_variants):
+    """Every byte is in one part; the quantization parameters are a float32 scale and an int64
+    zero point for each channel LiteRT reports (counted here through the interpreter); in the
+    int8 model they are the largest cost after the weights, and float32 has none."""
+    from course_lib.runtime import load_interpreter
+
+    for variant in ("float32", "dynamic_range", "int8"):
+        blob = tflite_variants[variant]
+        parts = optimize.tflite_size_breakdown(blob)
+        assert parts["weights"] + parts["quantization parameters"] + parts["graph and the rest"] == len(blob)
+        details = load_interpreter(blob).get_tensor_details()
+        channels = sum(len(d["quantization_parameters"]["scales"]) for d in details)
+        assert parts["quantized channels"] == channels
+        assert parts["quantization parameters"] == 12 * channels
+    int8 = optimize.tflite_size_breakdown(tflite_variants["int8"])
+    assert int8["quantization parameters"] > int8["graph and the rest"] > 0
+    # Lesson 04: the dynamic-range file is the smaller one because it stores fewer parameters.
+    dynamic = optimize.tflite_size_breakdown(tflite_variants["dynamic_range"])
+    smaller_by = len(tflite_variants["int8"]) - len(tflite_variants["dynamic_range"])
+    assert 0 < smaller_by < int8["quantization parameters"] - dynamic["quantization parameters"]
+    assert optimize.tflite_size_breakdown(tflite_variants["float32"])["quantized channels"] == 0
+
+
 def test_coreml_weights_are_decompressed_in_program_order(coreml_models, reference_model):
     weights = {name: list(optimize.coreml_weights(ml).values()) for name, ml in coreml_models.items()}
     shapes = [w.shape for w in weights["float16"]]
