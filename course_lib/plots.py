@@ -58,8 +58,12 @@ def plot_tradeoff(rows, ax=None, x="size_bytes", y="accuracy", size="latency_rat
     ax = _axes(ax, (7, 4.5))
     xs = np.array([r[x] for r in rows], dtype=float) / 1024
     ys = np.array([r[y] for r in rows], dtype=float) * 100
-    sizes = [60 + 140 * (r.get(size) or 1.0) for r in rows]
-    ax.scatter(xs, ys, s=sizes, alpha=0.6)
+    timed = np.array([r.get(size) is not None for r in rows], dtype=bool)
+    sizes = np.array([60 + 140 * (r.get(size) or 1.0) for r in rows])
+    ax.scatter(xs[timed], ys[timed], s=sizes[timed], alpha=0.6)
+    if not timed.all():  # e.g. Core ML on Linux: no latency, so no size to give the marker
+        ax.scatter(xs[~timed], ys[~timed], s=80, marker="s", facecolors="none",
+                   edgecolors="tab:gray", label="latency not measured")
     for r, xv, yv in zip(rows, xs, ys):
         ax.annotate(r["name"], (xv, yv), textcoords="offset points", xytext=(6, 4), fontsize=8)
     front = pareto_front(list(zip(xs, ys)))

@@ -41,6 +41,9 @@ def test_plots_draw_on_the_real_history_and_confusion_matrix():
     rows = [{"name": "a", "size_bytes": 1000, "accuracy": 0.9, "latency_ratio_vs_float32": 1.0},
             {"name": "b", "size_bytes": 500, "accuracy": 0.95, "latency_ratio_vs_float32": 0.5}]
     assert plots.plot_tradeoff(rows).get_xlabel() == "size (KB)"
+    rows.append({"name": "c", "size_bytes": 700, "accuracy": 0.93, "latency_ratio_vs_float32": None})
+    ax = plots.plot_tradeoff(rows)  # a variant without latency: an open square, in the legend
+    assert "latency not measured" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
 def test_benchmark_command_prints_every_variant_as_json():
@@ -54,11 +57,14 @@ def test_benchmark_command_prints_every_variant_as_json():
                      "tflite_int8", "coreml_float16", "coreml_linear8", "coreml_palette4"]
     by_name = {v["name"]: v for v in report["variants"]}
     for v in report["variants"]:
+        extra = {"accuracy_measured_by"} if v["format"] == "coreml" else set()
         assert set(v) == {"name", "format", "size_bytes", "accuracy", "latency_ms_p50",
-                          "latency_ratio_vs_float32"}
+                          "latency_ratio_vs_float32"} | extra
         assert v["size_bytes"] > 50_000
+        assert v["accuracy"] >= 0.95  # Core ML's too: its own weights, run on any OS
     assert by_name["tflite_float32"]["accuracy"] >= 0.95
     assert by_name["tflite_int8"]["size_bytes"] <= 0.35 * by_name["tflite_float32"]["size_bytes"]
     assert by_name["tflite_float32"]["latency_ratio_vs_float32"] == 1.0
     assert by_name["coreml_palette4"]["latency_ms_p50"] is None
+    assert by_name["coreml_float16"]["accuracy_measured_by"] in ("coreml", "own_weights")
     assert report["machine"]["threads"] == 1
