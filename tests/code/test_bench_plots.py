@@ -48,7 +48,8 @@ def test_plots_draw_on_the_real_history_and_confusion_matrix():
 
 def test_benchmark_command_prints_every_variant_as_json():
     """The README's benchmark: real conversions of the shipped model, one JSON object."""
-    result = subprocess.run([sys.executable, "-m", "course_lib.benchmark", "--json", "--rounds", "5"],
+    result = subprocess.run([sys.executable, "-m", "course_lib.benchmark", "--json", "--rounds", "5",
+                             "--repeats", "2"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout)
@@ -59,12 +60,15 @@ def test_benchmark_command_prints_every_variant_as_json():
     for v in report["variants"]:
         extra = {"accuracy_measured_by"} if v["format"] == "coreml" else set()
         assert set(v) == {"name", "format", "size_bytes", "accuracy", "latency_ms_p50",
-                          "latency_ratio_vs_float32"} | extra
+                          "latency_ratio_vs_float32", "latency_ratio_range"} | extra
         assert v["size_bytes"] > 50_000
         assert v["accuracy"] >= 0.95  # Core ML's too: its own weights, run on any OS
     assert by_name["tflite_float32"]["accuracy"] >= 0.95
     assert by_name["tflite_int8"]["size_bytes"] <= 0.35 * by_name["tflite_float32"]["size_bytes"]
     assert by_name["tflite_float32"]["latency_ratio_vs_float32"] == 1.0
+    low, high = by_name["tflite_int8"]["latency_ratio_range"]  # two repeats: their extremes
+    assert 0 < low <= by_name["tflite_int8"]["latency_ratio_vs_float32"] <= high
+    assert report["repeats"] == 2
     assert by_name["coreml_palette4"]["latency_ms_p50"] is None
     assert by_name["coreml_float16"]["accuracy_measured_by"] in ("coreml", "own_weights")
     assert report["machine"]["threads"] == 1
