@@ -9,7 +9,7 @@ import numpy as np
 
 from course_lib.errors import CourseInputError
 from course_lib.quiet import quiet
-from course_lib.runtime import read_tflite_bytes
+from course_lib.runtime import load_interpreter, read_tflite_bytes
 
 
 def _quantize(values, detail):
@@ -35,18 +35,8 @@ class TFLiteModel:
     """
 
     def __init__(self, model, num_threads=1):
-        from ai_edge_litert.interpreter import Interpreter
-
         self.model_bytes = model.model_bytes if isinstance(model, TFLiteModel) else read_tflite_bytes(model)
-        try:
-            with quiet():
-                self.interpreter = Interpreter(model_content=self.model_bytes, num_threads=num_threads)
-                self.interpreter.allocate_tensors()
-        except (ValueError, RuntimeError) as error:
-            raise CourseInputError(
-                f"LiteRT could not load this model ({len(self.model_bytes)} bytes): it is "
-                f"truncated or corrupted. Re-run the conversion. Details: {error}"
-            ) from None
+        self.interpreter = load_interpreter(self.model_bytes, num_threads)
         self.input = self.interpreter.get_input_details()[0]
         self.output = self.interpreter.get_output_details()[0]
         self._batch = int(self.input["shape"][0])
