@@ -72,19 +72,27 @@ def _run_op(tf, op, value, x, nhwc):
                            "compute (it covers the ops of the course's classifier).")
 
 
+def mil_program(mlmodel):
+    """The MIL program of an MLModel made in this process (by ct.convert or a
+    coremltools.optimize.coreml function), weights included."""
+    # _mil_program is private. The public get_spec() describes the same program, but leaves
+    # the weight values in the package's weight file, and coremltools has no public reader
+    # for it (decompress_weights, public, also returns a spec-backed model).
+    program = getattr(mlmodel, "_mil_program", None)
+    if program is None:
+        raise CourseInputError(
+            "This MLModel carries no MIL program (it was loaded from disk). Pass the model "
+            "returned by coremltools.convert or by a coremltools.optimize.coreml function.")
+    return program
+
+
 def probabilities(mlmodel, images, batch_size=100):
     """Class probabilities (float32, N x classes) of a Core ML classifier's ML program for
     uint8 grayscale images (N, 28, 28) or (N, 28, 28, 1), computed with the package's own
     (decompressed) weights. Columns follow the classifier's labels."""
     from course_lib.quiet import import_tensorflow
 
-    # _mil_program is private: the public spec leaves the weights in the package's weight
-    # file, which coremltools has no public reader for (see optimize.coreml_weights).
-    program = getattr(mlmodel, "_mil_program", None)
-    if program is None:
-        raise CourseInputError("This MLModel carries no MIL program (it was loaded from disk): "
-                               "pass the model ct.convert or a coremltools.optimize.coreml "
-                               "function returned.")
+    program = mil_program(mlmodel)
     tf = import_tensorflow()
     function = program.functions["main"]
     (input_name, input_var), = function.inputs.items()

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from course_lib.errors import CourseInputError
+from course_lib.inspect import _op_names
 from course_lib.quiet import quiet
 from course_lib.runtime import read_tflite_bytes
 
@@ -160,7 +161,7 @@ def xnnpack_sparse_conditions(model):
     buf = read_tflite_bytes(model)
     root = schema.Model.GetRootAs(buf, 0)
     graph = root.Subgraphs(0)
-    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
+    names = _op_names()
     ops = []
     for k in range(graph.OperatorsLength()):
         op = graph.Operators(k)
@@ -237,15 +238,9 @@ def coreml_weights(mlmodel, min_rank=2):
     to the values the device computes with. Works on Linux: it reads the MIL
     program, it does not run the model.
     """
-    # _mil_program is private. The public get_spec() describes the same program, but leaves
-    # the weight values in the package's weight file, and coremltools has no public reader
-    # for it (decompress_weights, public, also returns a spec-backed model).
-    program = getattr(mlmodel, "_mil_program", None)
-    if program is None:
-        raise CourseInputError(
-            "This MLModel carries no MIL program (it was loaded from disk). Pass the model "
-            "returned by coremltools.convert or by a coremltools.optimize.coreml function."
-        )
+    from course_lib.mlprogram import mil_program
+
+    program = mil_program(mlmodel)
     weights = {}
     for op in program.functions["main"].operations:
         if op.op_type == "const":

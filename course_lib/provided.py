@@ -3,8 +3,8 @@
 Exercises start from the course's own conversions of the shipped reference classifier
 (its float32, float16, dynamic-range and int8 TFLite models, and a SavedModel folder),
 and from the float32 model's probabilities on the validation images: 01's metrics start
-from those and its budget question compares the models, 02 traces the int8 one, 03 converts the SavedModel,
-04 measures them side by side. Converting is the students' work, so this module only
+from those and its budget question compares the models, 02 traces the int8 one, 03
+converts the SavedModel, 04 measures them side by side. Converting is the students' work, so this module only
 loads the files: the student edition ships them in ``course_lib/assets/provided/``
 (``make student-edition`` makes them); the instructor's course makes them on first use
 with the grader-side ``course_grader.provided_models`` and caches them in
