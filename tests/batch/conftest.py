@@ -2,8 +2,8 @@
 honest submissions, in one run of the real command line.
 
 The course holds the assignments the cases use. Besides the cases it gets, per
-assignment, the solution, an unanswered notebook and the wrong-in-one-way submissions of
-tests/grading/submissions.py. Its config gets a 20 s cell time limit (the hostile loops
+assignment, the solution, an unanswered notebook and wrong-in-one-way submissions of
+tests/grading/submissions.py (hostile.honest_submissions). Its config gets a 20 s cell time limit (the hostile loops
 are stopped after that). A secret file outside the course and a TCP server on 127.0.0.1
 hold the graded quiz's right answers of the cases that try to reach them.
 

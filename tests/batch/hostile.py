@@ -713,11 +713,18 @@ CASES = [
 ]
 
 
+# Wrong-in-one-way neighbours per assignment: their partial scores show a hostile case
+# leaking into another submission. The quiz's cost ~2 s a notebook, so all of them; 01 and 02
+# cost ~17 s, so one each (every wrong answer is graded on its own in tests/grading).
+WRONG_NEIGHBOURS = {"01_metrics": 1, "02_pipeline_trace": 1}
+
+
 def honest_submissions(assignment):
     """[(student, answer overrides or None for unanswered, expected score)]: the solution,
-    an unanswered notebook, and tests/grading/submissions.py's wrong ones."""
+    an unanswered notebook, and wrong ones of tests/grading/submissions.py."""
+    wrong = WRONG[assignment][:WRONG_NEIGHBOURS.get(assignment)]
     return ([("solution", {}, MAX_SCORE[assignment]), ("blank", None, 0)]
-            + [(student, overrides, score) for student, overrides, score, _ in WRONG[assignment]])
+            + [(student, overrides, score) for student, overrides, score, _ in wrong])
 
 
 # Submission folders that are not graded at all: no grades.csv row, a note in the output.
