@@ -54,7 +54,12 @@ def test_path_and_bytes_give_the_same_predictions(tflite_variants, test_images, 
                           runtime.predicted_classes(tflite_variants["float16"], test_images[:5]))
 
 
-@pytest.mark.parametrize("load", [runtime.load_interpreter, grader_runtime.TFLiteModel])
+def _classes_of_one_image(model):
+    return runtime.predicted_classes(model, np.zeros((1, 28, 28, 1), np.float32))
+
+
+@pytest.mark.parametrize("load", [runtime.load_interpreter, grader_runtime.TFLiteModel,
+                                  _classes_of_one_image])
 def test_bad_models_get_clear_errors(tflite_variants, load):
     with pytest.raises(CourseInputError, match="not a file.*returns bytes"):
         load("model.tflite")
@@ -81,3 +86,32 @@ def test_coreml_prediction_on_linux_says_why_and_what_works():
         pytest.skip("this machine runs macOS: Core ML predictions are available")
     with pytest.raises(runtime.CoreMLUnavailableError, match="only make predictions on macOS.*inspect"):
         runtime.run_coreml(object(), np.zeros((1, 28, 28), np.uint8))
+
+
+@pytest.mark.parametrize("variant", ["float32", "int8"])
+def test_compiled_model_gives_the_interpreters_numbers(tflite_variants, test_images, variant):
+    """Lesson 03's claims about CompiledModel, the API predicted_classes runs: the same
+    output as the Interpreter, read from a flat buffer, and tensor details without the
+    quantization (an int8 model's scale and zero point come from elsewhere)."""
+    from ai_edge_litert.compiled_model import CompiledModel
+    from ai_edge_litert.options import CpuOptions, HardwareAccelerator, Options
+    from course_lib.quiet import quiet
+
+    blob = tflite_variants[variant]
+    reference = grader_runtime.TFLiteModel(blob)
+    image = reference.prepare(test_images[:1])
+    with quiet():
+        compiled = CompiledModel.from_buffer(blob, options=Options(
+            hardware_accelerators=HardwareAccelerator.CPU, cpu_options=CpuOptions(num_threads=1)))
+        inputs, outputs = compiled.create_input_buffers(0), compiled.create_output_buffers(0)
+        inputs[0].write(image)
+        compiled.run_by_index(0, inputs, outputs)
+        raw = outputs[0].read(10, reference.output["dtype"])
+    assert raw.shape == (10,)
+    interpreter = reference.interpreter
+    interpreter.set_tensor(reference.input["index"], image)
+    interpreter.invoke()
+    assert np.array_equal(raw, interpreter.get_tensor(reference.output["index"])[0])
+    details = compiled.get_input_tensor_details("serving_default")["image"]
+    assert details["dtype"] == np.dtype(reference.input["dtype"]).name
+    assert "quantization" not in details
