@@ -329,3 +329,22 @@ assert not [m for m, v in sys.modules.items() if m.startswith("course_grader") a
                           timeout=300, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert done.stdout.count("PASS q") == 4, done.stdout
+
+
+def test_a_model_from_the_litert_quantizer_earns_every_q1_point(capsys):
+    """Exercise 4 accepts either route of lesson 4: the float32 file quantized by the LiteRT
+    Quantizer's full-integer recipe passes every q1 check, visible and hidden."""
+    from litert_quantizer import quantizer, recipe
+
+    x_train = data.load_splits().train.normalized()
+    int8_quantizer = quantizer.Quantizer(provided.tflite("float32"))
+    int8_quantizer.load_quantization_recipe(recipe.static_wi8_ai8())
+    with quiet():
+        calibration = int8_quantizer.calibrate(
+            {"serving_default": [{"image": image[np.newaxis]} for image in x_train[:200]]})
+        blob = bytes(int8_quantizer.quantize(calibration, enable_progress_report=False).quantized_model)
+    answer = {"int8_tflite": blob}
+    for check in (grading.int8_io, grading.int8_integer_ops, grading.int8_size,
+                  grading.int8_size_exactly, grading.int8_latency):
+        passes(capsys, check, "q1", answer)
+    passes(capsys, grading.int8_heldout_accuracy, "q1", answer, seed=20260417)
