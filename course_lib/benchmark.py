@@ -1,10 +1,11 @@
 """Measure every variant of the reference model: ``python -m course_lib.benchmark [--json]``.
 
 Converts the shipped model to each TFLite variant (float32, dynamic range, float16,
-int8) and each Core ML variant (float16 mlprogram, 8-bit linear weights, 4-bit
-palettized), and reports size, test accuracy and latency. Latencies are medians
-measured interleaved in one run and reported as ratios to float32 TFLite; the comparison
-runs ``--repeats`` times and the report gives the median ratio and the range.
+int8 by the converter and by the LiteRT Quantizer) and each Core ML variant (float16
+mlprogram, 8-bit linear weights, 4-bit palettized), and reports size, test accuracy and
+latency. Latencies are medians measured interleaved in one run and reported as ratios to
+float32 TFLite; the comparison runs ``--repeats`` times and the report gives the median
+ratio and the range.
 
 An instructor's tool: it converts with the grader-side ``course_grader.conversions``, so
 the student edition leaves it out.
@@ -46,6 +47,7 @@ def run(num_threads=1, rounds=30, repeats=3):
     model = model_lib.load_reference_model()
     tflite = {name: conversions.to_tflite(model, name, splits.train.normalized())
               for name in conversions.TFLITE_VARIANTS}
+    tflite["int8_quantizer"] = conversions.int8_with_quantizer(tflite["float32"], splits.train.normalized())
     # The comparison is repeated: the ratios move with the machine's load, and the spread of
     # the repeats says by how much (reported next to their median).
     timings = [bench.compare_latency(tflite, baseline="float32", num_threads=num_threads, rounds=rounds)
