@@ -96,7 +96,7 @@ def predicted_classes(model, images, num_threads=1, batch_size=256):
     for start in range(0, len(images), batch_size):
         batch = images[start:start + batch_size]
         with quiet():  # the first tensor buffer of a process makes LiteRT log its set-up
-            compiled.resize_input_tensor(0, list(batch.shape))
+            compiled.resize_input_tensor(0, list(batch.shape), strict=False)  # also a fixed batch of 1
             inputs, outputs = compiled.create_input_buffers(0), compiled.create_output_buffers(0)
             inputs[0].write(batch)
             compiled.run_by_index(0, inputs, outputs)

@@ -115,3 +115,17 @@ def test_compiled_model_gives_the_interpreters_numbers(tflite_variants, test_ima
     details = compiled.get_input_tensor_details("serving_default")["image"]
     assert details["dtype"] == np.dtype(reference.input["dtype"]).name
     assert "quantization" not in details
+
+
+def test_a_model_without_signature_and_with_a_fixed_batch_of_one_is_run(reference_model, test_images):
+    """from_concrete_functions gives no signature and a batch fixed at 1: predicted_classes
+    still runs it in batches (as the Interpreter's resize allows)."""
+    from course_lib.quiet import import_tensorflow, quiet
+
+    tf = import_tensorflow()
+    function = tf.function(lambda x: reference_model(x, training=False)).get_concrete_function(
+        tf.TensorSpec([1, 28, 28, 1], tf.float32))
+    with quiet():
+        blob = tf.lite.TFLiteConverter.from_concrete_functions([function], reference_model).convert()
+    classes = runtime.predicted_classes(blob, test_images[:300], batch_size=128)
+    assert np.array_equal(classes, grader_runtime.run_tflite(blob, test_images[:300]).argmax(axis=1))
