@@ -100,20 +100,10 @@ def predicted_classes(model, images, num_threads=1, batch_size=256):
             inputs, outputs = compiled.create_input_buffers(0), compiled.create_output_buffers(0)
             inputs[0].write(batch)
             compiled.run_by_index(0, inputs, outputs)
-            output_dtype = np.dtype(outputs[0].get_tensor_details()["dtype"])
-            scores = outputs[0].read(len(batch) * _classes(compiled), output_dtype)
+            output = outputs[0].get_tensor_details()  # {"dtype", "shape"}: (batch, classes)
+            scores = outputs[0].read(int(np.prod(output["shape"])), np.dtype(output["dtype"]))
         classes.append(scores.reshape(len(batch), -1).argmax(axis=1))
     return np.concatenate(classes) if classes else np.zeros(0, dtype=np.int64)
-
-
-def _classes(compiled):
-    """Number of scores per image of the model's first output."""
-    details = next(iter(compiled.get_output_tensor_details(_signature(compiled)).values()))
-    return int(np.prod(details["shape"][1:]))
-
-
-def _signature(compiled):
-    return next(iter(compiled.get_signature_list()))
 
 
 _environment = None
