@@ -56,10 +56,13 @@ def load_interpreter(model, num_threads=1):
             interpreter = Interpreter(model_content=blob, num_threads=num_threads)
             interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as error:
-        raise CourseInputError(
-            f"LiteRT could not load this model ({len(blob)} bytes): it is truncated or "
-            f"corrupted. Re-run the conversion. Details: {error}") from None
+        raise _unloadable(blob, error) from None
     return interpreter
+
+
+def _unloadable(blob, error):
+    return CourseInputError(f"LiteRT could not load this model ({len(blob)} bytes): it is "
+                            f"truncated or corrupted. Re-run the conversion. Details: {error}")
 
 
 def predicted_classes(model, images, num_threads=1, batch_size=256):
@@ -148,9 +151,7 @@ def _compiled_model(blob, num_threads):
         with quiet():
             return CompiledModel.from_buffer(blob, environment=_litert_environment(), options=options)
     except (ValueError, RuntimeError) as error:
-        raise CourseInputError(
-            f"LiteRT could not load this model ({len(blob)} bytes): it is truncated or "
-            f"corrupted. Re-run the conversion. Details: {error}") from None
+        raise _unloadable(blob, error) from None
 
 
 class CoreMLUnavailableError(RuntimeError):
