@@ -33,6 +33,7 @@ def plot_confusion_matrix(cm, class_names=CLASS_NAMES, ax=None, title="Confusion
 def plot_training_curves(history, axes=None):
     """Loss and accuracy per epoch, training vs validation, side by side."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -42,6 +43,7 @@ def plot_training_curves(history, axes=None):
         if f"val_{metric}" in history:
             ax.plot(epochs, history[f"val_{metric}"], "s--", label="validation")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # there is no epoch 2.5
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
         ax.legend()

@@ -30,6 +30,36 @@ def test_history_has_one_entry_per_epoch_and_improves():
     assert history["val_accuracy"][-1] >= 0.95
 
 
+def test_the_reference_never_scored_at_chance_and_the_first_training_did():
+    """Lesson 02 shows both histories: the fault (Keras's default BatchNorm momentum) and the fix."""
+    chance = 1 / 10
+    assert min(model_lib.load_history()["val_accuracy"]) > 0.5
+    first = model_lib.load_history(model_lib.DEFAULT_MOMENTUM_HISTORY_PATH)
+    stuck = [acc for acc in first["val_accuracy"] if acc <= chance + 0.01]
+    assert len(stuck) >= 2 and first["val_accuracy"][-1] >= 0.95
+
+
+def test_batchnorm_layers_take_the_course_momentum_unless_told_otherwise(reference_model):
+    import tensorflow as tf
+
+    def momenta(model):
+        return {layer.momentum for layer in model.layers
+                if isinstance(layer, tf.keras.layers.BatchNormalization)}
+
+    assert model_lib.BN_MOMENTUM == 0.9 and tf.keras.layers.BatchNormalization().momentum == 0.99
+    assert momenta(reference_model) == {0.9}
+    assert momenta(model_lib.build_model(bn_momentum=0.99)) == {0.99}
+
+
+def test_train_refuses_a_momentum_outside_0_to_1(capsys):
+    from course_lib import train
+
+    with pytest.raises(SystemExit) as exit_info:
+        train.main(["--bn-momentum", "1.5"])
+    assert exit_info.value.code == 2
+    assert "--bn-momentum must be between 0 and 1 (exclusive), not 1.5" in capsys.readouterr().err
+
+
 def test_mac_count_matches_a_hand_count_for_a_tiny_model():
     import tensorflow as tf
 
