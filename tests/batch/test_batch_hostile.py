@@ -43,13 +43,21 @@ def row(batch, assignment, student):
 
 
 def outputs_text(nb):
-    """Every output of a notebook as text (streams, errors, results)."""
+    """Every output of a notebook as text (streams, errors, results). Consecutive pieces of
+    one stream are joined as Jupyter shows them: a loaded kernel may flush one print in two."""
     parts = []
     for cell in nb.cells:
+        previous_stream = None
         for output in cell.get("outputs", []):
-            parts.append(output.get("text", ""))
-            parts.append(f"{output.get('ename', '')}: {output.get('evalue', '')}")
-            parts.append(output.get("data", {}).get("text/plain", ""))
+            stream = output.get("name") if output.get("output_type") == "stream" else None
+            if stream and stream == previous_stream:
+                parts[-1] += output.get("text", "")
+            else:
+                parts.append(output.get("text", ""))
+            previous_stream = stream
+            if not stream:
+                parts.append(f"{output.get('ename', '')}: {output.get('evalue', '')}")
+                parts.append(output.get("data", {}).get("text/plain", ""))
     return "\n".join(parts)
 
 
