@@ -7,6 +7,7 @@
   score written, the reason in grades.csv, exit status 3; the next run grades it.
 - A killed runner's scratch folder is removed by the next runner.
 """
+import contextlib
 import os
 import shutil
 import subprocess
@@ -47,13 +48,16 @@ def test_a_grader_that_cannot_start_its_judge_grades_nothing(course, tmp_path):
     assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
 
 
-def _judges():
-    """The judge's Python processes (not the sandbox tools that start them)."""
+def _judges(grader):
+    """The judge's Python processes under ``grader`` (not the sandbox tools that start them,
+    nor the judges of any other grader running on the machine)."""
     found = []
-    for process in psutil.process_iter(["cmdline"]):
-        argv = process.info["cmdline"] or [""]
-        if "course_lib.grade.judge" in argv and Path(argv[0]).name.startswith("python"):
-            found.append(process)
+    with contextlib.suppress(psutil.Error):
+        for process in psutil.Process(grader.pid).children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                argv = process.cmdline() or [""]
+                if "course_lib.grade.judge" in argv and Path(argv[0]).name.startswith("python"):
+                    found.append(process)
     return found
 
 
@@ -65,7 +69,7 @@ def test_a_judge_that_dies_leaves_its_submission_not_graded(course):
     killed, preflight = None, None
     deadline = time.monotonic() + TIMEOUT
     while killed is None and grader.poll() is None and time.monotonic() < deadline:
-        for judge in _judges():
+        for judge in _judges(grader):
             # The first judge is the preflight's (one worker); then the first notebook's.
             preflight = preflight or judge.pid
             if judge.pid != preflight:
