@@ -38,7 +38,7 @@ FOLDERS = [
 # the grader's own conversions).
 EXCLUDED = {"course_lib/grade", "course_lib/benchmark.py"}
 # Requirements only the instructor's tools use.
-INSTRUCTOR_ONLY_PACKAGES = {"dask", "playwright", "hypothesis", "pytest-xdist", "execnet"}
+INSTRUCTOR_ONLY_PACKAGES = {"dask", "playwright", "hypothesis"}
 
 
 def _requirements():
