@@ -2,9 +2,11 @@
 # Install the Debian packages the tests use, when missing and we are allowed to:
 #   chromium   - the browser tests (Playwright's own browser download needs a network we do not assume)
 #   bubblewrap - the batch grader's sandbox (without it, it still runs, with a warning)
+#   kotlin     - kotlinc checks the Android code generated from a model (course_lib.appcode)
 missing=""
 [ -x "${COURSE_CHROMIUM:-/usr/bin/chromium}" ] || missing="$missing chromium"
 command -v bwrap >/dev/null 2>&1 || missing="$missing bubblewrap"
+command -v kotlinc >/dev/null 2>&1 || missing="$missing kotlin"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then
     sudo=""

@@ -1,0 +1,135 @@
+"""Stage 5: the input contract an app must honour, read off the model file.
+
+An app hands the model a buffer of numbers, not a photo. To fill it right it must know the
+signature's names, the input's shape, layout and dtype, the normalization, the quantization
+scale and zero point, what the output means and the order of the labels. A .tflite carries
+the first ones itself; it carries no labels and no normalization unless metadata is written
+into it. So :func:`from_tflite` reads what the file says, takes the rest from the training
+pipeline (``course_lib.data``), checks that the two agree, and :mod:`course_lib.appcode`
+writes the app's code from the result: its numbers cannot drift from the model's.
+"""
+import dataclasses
+import json
+
+import numpy as np
+
+from course_lib import data
+from course_lib.errors import CourseInputError
+
+# How a camera frame becomes the model's input (see lesson 02): what the training images are.
+FRAME_STEPS = (
+    "grayscale: luma = 0.299 R + 0.587 G + 0.114 B (ITU-R 601, as PIL's convert('L'))",
+    "resize to the input's height x width, bilinear",
+    "stretch the contrast: darkest pixel to 0, brightest to 255",
+    "normalize: value = (pixel - mean) / std",
+    "quantize (integer input only): q = round(value / scale) + zero_point, clipped to the dtype",
+)
+PIXEL_MEAN = 0.0
+PIXEL_STD = 255.0  # data.normalize: uint8 pixels / 255 -> [0, 1]
+
+
+@dataclasses.dataclass(frozen=True)
+class Tensor:
+    name: str
+    shape: tuple
+    dtype: str                 # "float32", "int8", "uint8"
+    scale: float = 0.0         # quantization: real = scale * (q - zero_point); 0 = not quantized
+    zero_point: int = 0
+
+    @property
+    def quantized(self):
+        return self.scale != 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Contract:
+    model_file: str
+    signature: str
+    input: Tensor
+    output: Tensor
+    layout: str = "NHWC"
+    color: str = "grayscale"
+    mean: float = PIXEL_MEAN
+    std: float = PIXEL_STD
+    output_meaning: str = "probabilities"  # the model ends in softmax: they sum to 1
+    labels: tuple = data.CLASS_NAMES
+    frame_steps: tuple = FRAME_STEPS
+
+    @property
+    def height(self):
+        return self.input.shape[1]
+
+    @property
+    def width(self):
+        return self.input.shape[2]
+
+    def to_json(self):
+        return json.dumps(dataclasses.asdict(self), indent=2)
+
+    @classmethod
+    def from_json(cls, text):
+        fields = json.loads(text)
+        for key in ("input", "output"):
+            fields[key] = Tensor(**{**fields[key], "shape": tuple(fields[key]["shape"])})
+        for key in ("labels", "frame_steps"):
+            fields[key] = tuple(fields[key])
+        return cls(**fields)
+
+
+def _tensor(name, details):
+    scales = details["quantization_parameters"]["scales"]
+    points = details["quantization_parameters"]["zero_points"]
+    if len(scales) > 1:
+        raise CourseInputError(f"Expected one quantization scale for the model's {name!r} tensor "
+                               f"(per-tensor), got {len(scales)}: per-channel input is not an image.")
+    return Tensor(name=name, shape=tuple(int(n) for n in details["shape"]),
+                  dtype=np.dtype(details["dtype"]).name,
+                  scale=float(scales[0]) if len(scales) else 0.0,
+                  zero_point=int(points[0]) if len(points) else 0)
+
+
+def from_tflite(model, model_file="model.tflite", signature=None, labels=data.CLASS_NAMES):
+    """The contract of a .tflite model (bytes or path) with one input image and one output,
+    read through its named signature (the first one unless ``signature`` is given)."""
+    from course_lib import runtime
+
+    interpreter = runtime.load_interpreter(model)
+    signatures = interpreter.get_signature_list()
+    if not signatures:
+        raise CourseInputError("Expected a .tflite with a named signature (the converters write "
+                               "'serving_default'); this one has none, so an app cannot call it by name.")
+    key = signature or next(iter(signatures))
+    if key not in signatures:
+        raise CourseInputError(f"No signature {key!r} in this model; it has {', '.join(signatures)}.")
+    runner = interpreter.get_signature_runner(key)
+    inputs, outputs = runner.get_input_details(), runner.get_output_details()
+    if len(inputs) != 1 or len(outputs) != 1:
+        raise CourseInputError(f"Expected one input and one output in signature {key!r}; got "
+                               f"inputs {list(inputs)} and outputs {list(outputs)}.")
+    (in_name, in_details), = inputs.items()
+    (out_name, out_details), = outputs.items()
+    contract = Contract(model_file=model_file, signature=key, input=_tensor(in_name, in_details),
+                        output=_tensor(out_name, out_details), labels=tuple(labels))
+    problems = mismatches(contract)
+    if problems:
+        raise CourseInputError("The model and its labels disagree: " + "; ".join(problems))
+    return contract
+
+
+def mismatches(contract):
+    """What in ``contract`` an app could not honour: [] when it is consistent."""
+    problems = []
+    shape = contract.input.shape
+    if len(shape) != 4 or shape[0] != 1 or shape[3] != 1:
+        problems.append(f"the input should be one grayscale image, (1, height, width, 1) in "
+                        f"{contract.layout}; it is {shape}")
+    classes = contract.output.shape[-1]
+    if classes != len(contract.labels):
+        problems.append(f"the output has {classes} classes but there are {len(contract.labels)} labels")
+    if len(set(contract.labels)) != len(contract.labels):
+        problems.append("the labels repeat a name")
+    if contract.input.dtype not in ("float32", "int8", "uint8"):
+        problems.append(f"input dtype {contract.input.dtype} is neither float32 nor 8-bit integer")
+    if contract.input.dtype != "float32" and not contract.input.quantized:
+        problems.append("an integer input needs a quantization scale and zero point")
+    return problems

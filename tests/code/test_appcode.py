@@ -1,0 +1,158 @@
+"""The app's contract is read off the real model files, and the Kotlin made from it carries
+exactly the model's numbers and labels, and compiles (kotlinc, against stubs of the API)."""
+import dataclasses
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_lib import appcode, contract, data, provided, runtime
+from course_lib.errors import CourseInputError
+
+STUBS = Path(__file__).parent / "android_stubs"
+
+
+def interpreter_details(blob):
+    """The input and output details as LiteRT's Interpreter reports them (not via the contract)."""
+    interpreter = runtime.load_interpreter(blob)
+    return interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+
+
+@pytest.fixture(scope="module")
+def contracts():
+    return {v: contract.from_tflite(provided.tflite(v), f"animals_{v}.tflite") for v in provided.VARIANTS}
+
+
+@pytest.mark.parametrize("variant", ["float32", "float16", "dynamic_range", "int8"])
+def test_contract_holds_what_the_model_file_says(contracts, variant):
+    made = contracts[variant]
+    model_in, model_out = interpreter_details(provided.tflite(variant))
+    for tensor, details in ((made.input, model_in), (made.output, model_out)):
+        assert tensor.shape == tuple(details["shape"])
+        assert tensor.dtype == np.dtype(details["dtype"]).name
+        assert (tensor.scale, tensor.zero_point) == (pytest.approx(details["quantization"][0]),
+                                                      details["quantization"][1])
+    assert (made.signature, made.input.name, made.output.name) == ("serving_default", "image", "probabilities")
+    assert made.labels == data.CLASS_NAMES and made.output.shape[-1] == len(made.labels)
+    # Only full-integer conversion changes what the app feeds and reads.
+    assert made.input.quantized == (variant == "int8") == made.output.quantized
+    assert contract.Contract.from_json(made.to_json()) == made
+
+
+def test_labels_that_do_not_fit_the_output_are_refused():
+    with pytest.raises(CourseInputError, match="output has 10 classes but there are 9 labels"):
+        contract.from_tflite(provided.tflite("int8"), labels=data.CLASS_NAMES[:9])
+    with pytest.raises(CourseInputError, match="No signature 'main'.*serving_default"):
+        contract.from_tflite(provided.tflite("int8"), signature="main")
+    with pytest.raises(CourseInputError, match="not a TFLite model"):
+        contract.from_tflite(b"not a model at all")
+
+
+def constants(source):
+    """{name: value text} of the `const val`s of generated Kotlin."""
+    return dict(re.findall(r"const val (\w+) = (.+)", source))
+
+
+def kotlin_labels(source):
+    (inside,) = re.findall(r"val LABELS = listOf\((.*)\)", source)
+    return re.findall(r'"((?:[^"\\]|\\.)*)"', inside)
+
+
+@pytest.mark.parametrize("variant", ["float32", "int8"])
+def test_every_number_and_label_in_the_kotlin_is_the_models(contracts, variant):
+    source = appcode.kotlin(contracts[variant])
+    model_in, model_out = interpreter_details(provided.tflite(variant))
+    found = constants(source)
+    assert found["MODEL_ASSET"] == f'"animals_{variant}.tflite"'
+    assert (int(found["INPUT_HEIGHT"]), int(found["INPUT_WIDTH"])) == tuple(model_in["shape"][1:3])
+    # normalize() maps uint8 pixels to [0, 1]: (pixel - MEAN) / STD must do the same.
+    pixels = np.resize(np.arange(256, dtype=np.uint8), (1, 28, 28))
+    mean, std = (np.float32(found[k].rstrip("f")) for k in ("MEAN", "STD"))
+    np.testing.assert_allclose((pixels.astype(np.float32) - mean) / std,
+                               data.normalize(pixels)[..., 0], rtol=1e-6)
+    if variant == "int8":
+        for prefix, details in (("INPUT", model_in), ("OUTPUT", model_out)):
+            scale, zero_point = details["quantization"]
+            assert np.float32(found[f"{prefix}_SCALE"].rstrip("f")) == np.float32(scale)
+            assert int(found[f"{prefix}_ZERO_POINT"]) == zero_point
+        assert "writeInt8(C.quantize(" in source and "C.dequantize(outputs[0].readInt8())" in source
+    else:
+        assert not any(k.endswith(("_SCALE", "_ZERO_POINT")) for k in found)
+        assert "writeFloat(preprocess(frame))" in source and "Int8" not in source
+    assert kotlin_labels(source) == list(data.CLASS_NAMES)
+    assert len(kotlin_labels(source)) == model_out["shape"][-1]
+
+
+def test_kotlin_refuses_what_it_cannot_write(contracts):
+    with pytest.raises(CourseInputError, match="Expected a Contract"):
+        appcode.kotlin({"input": "image"})
+    with pytest.raises(CourseInputError, match="Kotlin class name and package"):
+        appcode.kotlin(contracts["int8"], name="Animal Classifier")
+
+
+@pytest.mark.skipif(shutil.which("kotlinc") is None,
+                    reason="kotlinc is missing (make test installs Debian's kotlin where it may)")
+def test_generated_kotlin_compiles_against_the_api(contracts, tmp_path):
+    # Labels that would end a Kotlin string or start a template if they were not escaped.
+    tricky = dataclasses.replace(contracts["int8"], labels=('say "cat"', "$dog", "back\\slash",
+                                                            *data.CLASS_NAMES[3:]))
+    sources = {"f32": contracts["float32"], "i8": contracts["int8"], "tricky": tricky}
+    for package, made in sources.items():
+        (tmp_path / f"{package}.kt").write_text(appcode.kotlin(made, package=f"com.example.{package}"))
+    assert kotlin_labels(appcode.kotlin(tricky))[:3] == ['say \\"cat\\"', "\\$dog", "back\\\\slash"]
+    done = subprocess.run(["kotlinc", "-nowarn", *map(str, sorted(STUBS.glob("*.kt"))),
+                           *map(str, sorted(tmp_path.glob("*.kt"))), "-d", str(tmp_path / "classes")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    compiled = {p.name for p in (tmp_path / "classes").rglob("*.class")}
+    assert {"AnimalClassifier.class", "AnimalClassifierContract.class"} <= compiled
+
+
+HARNESS = """
+import com.example.i8.AnimalClassifierContract as C
+
+// ARGB pixels in (one per line), the normalized values and their quantized bytes out.
+fun main(args: Array<String>) {
+    val argb = java.io.File(args[0]).readLines().map { it.trim().toLong().toInt() }.toIntArray()
+    val values = C.normalize(argb)
+    println(values.joinToString(" "))
+    println(C.quantize(values).joinToString(" "))
+    println(C.dequantize(byteArrayOf(-128, 0, 127)).joinToString(" "))
+}
+"""
+
+
+@pytest.mark.skipif(shutil.which("kotlinc") is None or shutil.which("kotlin") is None,
+                    reason="kotlinc is missing (make test installs Debian's kotlin where it may)")
+def test_generated_kotlin_feeds_the_model_what_it_expects(contracts, tmp_path):
+    """The generated functions run on the JVM on real camera frames: their values and bytes
+    are what the model's own quantization parameters give for the course's preprocessing."""
+    (tmp_path / "i8.kt").write_text(appcode.kotlin(contracts["int8"], package="com.example.i8"))
+    (tmp_path / "harness.kt").write_text(HARNESS)
+    built = subprocess.run(["kotlinc", "-nowarn", *map(str, sorted(STUBS.glob("*.kt"))),
+                            str(tmp_path / "i8.kt"), str(tmp_path / "harness.kt"),
+                            "-d", str(tmp_path / "classes")], capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr[-3000:]
+    model_in, model_out = interpreter_details(provided.tflite("int8"))
+    test = data.load_splits().test
+    for index in range(3):
+        frame = data.camera_frame(test.images[index], size=28, seed=index)  # what createScaledBitmap gives
+        r, g, b = (frame[..., c].astype(np.uint32) for c in range(3))
+        (tmp_path / "argb.txt").write_text("\n".join(map(str, ((0xFF << 24) | (r << 16) | (g << 8) | b).ravel())))
+        ran = subprocess.run(["kotlin", "-cp", str(tmp_path / "classes"), "HarnessKt",
+                              str(tmp_path / "argb.txt")], capture_output=True, text=True, timeout=120)
+        assert ran.returncode == 0, ran.stderr[-3000:]
+        values, quantized, dequantized = (np.array(line.split(), dtype=np.float64)
+                                          for line in ran.stdout.splitlines()[:3])
+        gray = frame.astype(np.float64) @ [0.299, 0.587, 0.114]
+        expected = ((gray - gray.min()) / (gray.max() - gray.min())).ravel()  # in [0, 1], as trained
+        np.testing.assert_allclose(values, expected, atol=1e-5)
+        scale, zero_point = model_in["quantization"]
+        expected_q = np.clip(np.round(expected / scale) + zero_point, -128, 127)
+        assert np.abs(quantized - expected_q).max() <= 1  # a tie may round either way
+        assert np.mean(quantized == expected_q) > 0.99
+    scale, zero_point = model_out["quantization"]
+    np.testing.assert_allclose(dequantized, scale * (np.array([-128, 0, 127]) - zero_point), rtol=1e-6)
