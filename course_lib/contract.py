@@ -133,3 +133,60 @@ def mismatches(contract):
     if contract.input.dtype != "float32" and not contract.input.quantized:
         problems.append("an integer input needs a quantization scale and zero point")
     return problems
+
+
+@dataclasses.dataclass(frozen=True)
+class CoreMLContract:
+    """A Core ML classifier carries more of its contract than a .tflite: its ImageType holds
+    the image's size, colour and scale, its ClassifierConfig the labels, by name."""
+    model_name: str            # Xcode names the generated class and the compiled .mlmodelc after it
+    input_name: str
+    width: int
+    height: int
+    color: str                 # "GRAYSCALE", "RGB" or "BGR"
+    scale: float               # Core ML multiplies each 0..255 pixel by it
+    labels: tuple
+    label_output: str          # the most likely class's name
+    probabilities_output: str  # {label: probability}
+
+
+def from_coreml(model, model_name="AnimalClassifier"):
+    """The contract of a Core ML classifier with one image input (an MLModel or a path)."""
+    from course_lib import inspect
+
+    if not str(model_name).isidentifier():
+        raise CourseInputError(f"Expected the model's name as Xcode makes a class of it, like "
+                               f"'AnimalClassifier'; got {model_name!r}.")
+    spec, _ = inspect.load_spec(model)
+    report = inspect.inspect_coreml(model)
+    images = [f for f in spec.description.input if f.type.WhichOneof("Type") == "imageType"]
+    if len(spec.description.input) != 1 or not images:
+        raise CourseInputError("Expected a Core ML model with one image input (convert with "
+                               f"ct.ImageType); its inputs are {[i['details'] for i in report.inputs]}.")
+    if not report.is_classifier:
+        raise CourseInputError("Expected a Core ML classifier (convert with ct.ClassifierConfig): "
+                               "this model has no class labels, so the app could not name its answer.")
+    image = images[0].type.imageType
+    contract = CoreMLContract(
+        model_name=model_name, input_name=images[0].name, width=int(image.width),
+        height=int(image.height), color=report.inputs[0]["details"].split()[-1],
+        scale=inspect.coreml_image_scale(spec), labels=tuple(report.class_labels),
+        label_output=spec.description.predictedFeatureName,
+        probabilities_output=spec.description.predictedProbabilitiesName)
+    problems = coreml_mismatches(contract)
+    if problems:
+        raise CourseInputError("This Core ML model does not match the course's model: " + "; ".join(problems))
+    return contract
+
+
+def coreml_mismatches(contract, labels=data.CLASS_NAMES):
+    """How ``contract`` differs from what the model was trained on: [] when it matches."""
+    problems = []
+    if abs(contract.scale * PIXEL_STD - 1) > 1e-3:
+        problems.append(f"it scales pixels by {contract.scale:g}, but the model was trained on "
+                        f"pixels / {PIXEL_STD:g} (ImageType(scale=1/{PIXEL_STD:g}))")
+    if contract.color != "GRAYSCALE":
+        problems.append(f"its image input is {contract.color}, the model was trained on grayscale")
+    if tuple(contract.labels) != tuple(labels):
+        problems.append(f"its labels {list(contract.labels)} are not the training order {list(labels)}")
+    return problems

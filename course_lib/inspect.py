@@ -188,7 +188,8 @@ class CoreMLReport:
         ])
 
 
-def _load_spec(model):
+def load_spec(model):
+    """(spec, path or None) of an MLModel, or of a .mlpackage / .mlmodel path; a clear error otherwise."""
     import coremltools as ct
 
     if hasattr(model, "get_spec"):
@@ -232,7 +233,7 @@ def inspect_coreml(model):
     """Report on a Core ML model: an MLModel, or a .mlpackage / .mlmodel path."""
     from course_lib.convert import directory_size
 
-    spec, path = _load_spec(model)
+    spec, path = load_spec(model)
     spec_type = spec.WhichOneof("Type")
     model_type = _MODEL_TYPES.get(spec_type, spec_type)
     labels = []

@@ -156,3 +156,43 @@ def test_generated_kotlin_feeds_the_model_what_it_expects(contracts, tmp_path):
         assert np.mean(quantized == expected_q) > 0.99
     scale, zero_point = model_out["quantization"]
     np.testing.assert_allclose(dequantized, scale * (np.array([-128, 0, 127]) - zero_point), rtol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def coreml_contract(reference_model):
+    from course_grader import conversions
+
+    return contract.from_coreml(conversions.to_coreml(reference_model), "AnimalClassifier")
+
+
+def test_coreml_contract_is_what_image_type_and_classifier_config_carry(coreml_contract):
+    made = coreml_contract
+    assert (made.input_name, made.width, made.height, made.color) == ("image", 28, 28, "GRAYSCALE")
+    assert made.scale == pytest.approx(1 / 255)
+    assert made.labels == data.CLASS_NAMES
+    assert (made.label_output, made.probabilities_output) == ("classLabel", "classLabel_probs")
+    assert contract.coreml_mismatches(made) == []
+    wrong = dataclasses.replace(made, scale=1.0, color="RGB", labels=made.labels[::-1])
+    problems = " | ".join(contract.coreml_mismatches(wrong))
+    assert "scales pixels by 1" in problems and "is RGB" in problems and "not the training order" in problems
+    with pytest.raises(CourseInputError, match="Expected an existing .mlpackage"):
+        contract.from_coreml("no/such/model.mlpackage")
+    with pytest.raises(CourseInputError, match="as Xcode makes a class of it"):
+        contract.from_coreml("no/such/model.mlpackage", model_name="animal classifier")
+
+
+def test_every_number_and_label_in_the_swift_is_the_models(coreml_contract):
+    """No Swift compiler installs here (Debian has none): the Swift is checked for its
+    numbers and names, and compiled only in Xcode."""
+    source = appcode.swift(coreml_contract)
+    lets = dict(re.findall(r"static let (\w+) = (.+?)(?:  //.*)?$", source, flags=re.M))
+    assert (lets["inputName"], int(lets["inputWidth"]), int(lets["inputHeight"])) == ('"image"', 28, 28)
+    assert (lets["labelOutput"], lets["probabilitiesOutput"]) == ('"classLabel"', '"classLabel_probs"')
+    assert re.findall(r'"([^"]*)"', lets["labels"]) == list(data.CLASS_NAMES)
+    assert f"scales each 0...255 pixel by {coreml_contract.scale:.9g}" in source
+    assert 'forResource: "AnimalClassifier", withExtension: "mlmodelc"' in source
+    assert "configuration.computeUnits = computeUnits" in source
+    tricky = dataclasses.replace(coreml_contract, labels=('say "cat"', "$dog", "back\\slash"))
+    assert 'static let labels = ["say \\"cat\\"", "$dog", "back\\\\slash"]' in appcode.swift(tricky)
+    with pytest.raises(CourseInputError, match="Expected a CoreMLContract"):
+        appcode.swift(contract.from_tflite(provided.tflite("float32")))
