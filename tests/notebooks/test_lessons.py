@@ -2,7 +2,7 @@
 output; and every committed notebook is free of outputs.
 
 How long a lesson takes is not asserted here (a timed test on a shared machine fails on
-load, not on the lesson); pytest's duration report prints it for every run: about 15 s to
+load, not on the lesson); pytest's duration report prints it for every run: about 50 s to
 2.5 minutes each on 2 cores."""
 import json
 import subprocess
