@@ -1,4 +1,4 @@
-"""Stage 5: the app's code, written from the model's contract (``course_lib.contract``).
+"""Stage 8, shipping: the app's code, written from the model's contract (``course_lib.contract``).
 
 Every number an app needs (input size, normalization, quantization scale and zero point,
 label order) is filled in from the contract, never typed: when the model is converted again,

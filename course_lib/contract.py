@@ -1,4 +1,4 @@
-"""Stage 5: the input contract an app must honour, read off the model file.
+"""Stage 8, shipping: the input contract an app must honour, read off the model file.
 
 An app hands the model a buffer of numbers, not a photo. To fill it right it must know the
 signature's names, the input's shape, layout and dtype, the normalization, the quantization
@@ -68,12 +68,16 @@ class Contract:
 
     @classmethod
     def from_json(cls, text):
-        fields = json.loads(text)
-        for key in ("input", "output"):
-            fields[key] = Tensor(**{**fields[key], "shape": tuple(fields[key]["shape"])})
-        for key in ("labels", "frame_steps"):
-            fields[key] = tuple(fields[key])
-        return cls(**fields)
+        try:
+            fields = json.loads(text)
+            for key in ("input", "output"):
+                fields[key] = Tensor(**{**fields[key], "shape": tuple(fields[key]["shape"])})
+            for key in ("labels", "frame_steps"):
+                fields[key] = tuple(fields[key])
+            return cls(**fields)
+        except (ValueError, TypeError, KeyError) as error:
+            raise CourseInputError(f"Expected a contract file written by Contract.to_json; "
+                                   f"this one cannot be read ({type(error).__name__}: {error}).") from None
 
 
 def _tensor(name, details):
@@ -112,7 +116,8 @@ def from_tflite(model, model_file="model.tflite", signature=None, labels=data.CL
                         output=_tensor(out_name, out_details), labels=tuple(labels))
     problems = mismatches(contract)
     if problems:
-        raise CourseInputError("The model and its labels disagree: " + "; ".join(problems))
+        raise CourseInputError("An app could not call this model as the course's classifier: "
+                               + "; ".join(problems))
     return contract
 
 

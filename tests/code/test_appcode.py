@@ -49,6 +49,8 @@ def test_labels_that_do_not_fit_the_output_are_refused():
         contract.from_tflite(provided.tflite("int8"), signature="main")
     with pytest.raises(CourseInputError, match="not a TFLite model"):
         contract.from_tflite(b"not a model at all")
+    with pytest.raises(CourseInputError, match="Expected a contract file written by Contract.to_json"):
+        contract.Contract.from_json('{"model_file": "a.tflite"}')
 
 
 def constants(source):
