@@ -6,10 +6,10 @@ the code is generated again and cannot keep a stale scale. Kotlin for Android ru
 with LiteRT's ``CompiledModel`` (package ``com.google.ai.edge.litert``); Swift for iOS runs the
 Core ML model, whose ImageType and ClassifierConfig carry the scale and the labels themselves.
 """
-from course_lib.contract import Contract, CoreMLContract
-from course_lib.errors import CourseInputError
+import numpy as np
 
-_INT_RANGES = {"int8": (-128, 127), "uint8": (0, 255)}
+from course_lib.contract import LUMA_WEIGHTS, Contract, CoreMLContract, mismatches
+from course_lib.errors import CourseInputError
 
 
 def _float(value):
@@ -30,7 +30,7 @@ def _quantization(contract):
     """The constants and functions that turn values into the model's integers and back."""
     lines = []
     if contract.input.quantized:
-        low, high = _INT_RANGES[contract.input.dtype]
+        low, high = np.iinfo(contract.input.dtype).min, np.iinfo(contract.input.dtype).max
         lines += ["", f"    const val INPUT_SCALE = {_float(contract.input.scale)}",
                   f"    const val INPUT_ZERO_POINT = {contract.input.zero_point}",
                   "",
@@ -76,7 +76,7 @@ object {name}Contract {{
     fun normalize(argb: IntArray): FloatArray {{
         val luma = FloatArray(argb.size) {{ i ->
             val p = argb[i]
-            0.299f * ((p shr 16) and 0xFF) + 0.587f * ((p shr 8) and 0xFF) + 0.114f * (p and 0xFF)
+            {luma_r}f * ((p shr 16) and 0xFF) + {luma_g}f * ((p shr 8) and 0xFF) + {luma_b}f * (p and 0xFF)
         }}
         val low = luma.fold(Float.MAX_VALUE) {{ a, b -> minOf(a, b) }}
         val high = luma.fold(-Float.MAX_VALUE) {{ a, b -> maxOf(a, b) }}
@@ -121,9 +121,9 @@ def kotlin(contract, name="AnimalClassifier", package="com.example.animals"):
     if not name.isidentifier() or not all(part.isidentifier() for part in package.split(".")):
         raise CourseInputError(f"Expected a Kotlin class name and package, like 'AnimalClassifier' "
                                f"and 'com.example.animals'; got {name!r} and {package!r}.")
-    if contract.input.dtype != "float32" and contract.input.dtype not in _INT_RANGES:
-        raise CourseInputError(f"The generated code feeds float32 or 8-bit integer input; "
-                               f"this model's input is {contract.input.dtype}.")
+    problems = mismatches(contract)
+    if problems:
+        raise CourseInputError("No app code for this contract: " + "; ".join(problems))
     labels = ", ".join(_string(label) for label in contract.labels)
     return KOTLIN.format(
         name=name, package=package, model_file=contract.model_file, signature=contract.signature,
@@ -131,6 +131,7 @@ def kotlin(contract, name="AnimalClassifier", package="com.example.animals"):
         height=contract.height, width=contract.width, mean=_float(contract.mean),
         std=_float(contract.std), quantization=_quantization(contract),
         output_meaning=contract.output_meaning, labels=labels, color=contract.color,
+        luma_r=LUMA_WEIGHTS[0], luma_g=LUMA_WEIGHTS[1], luma_b=LUMA_WEIGHTS[2],
         write_input=("writeInt8(C.quantize(preprocess(frame)))" if contract.input.quantized
                      else "writeFloat(preprocess(frame))"),
         read_output=("C.dequantize(outputs[0].readInt8())" if contract.output.quantized
@@ -185,7 +186,7 @@ final class {name} {{
         }}
         guard drawn else {{ throw CocoaError(.featureUnsupported) }}
         let luma = (0..<(w * h)).map {{ i in
-            0.299 * Float(rgba[4 * i]) + 0.587 * Float(rgba[4 * i + 1]) + 0.114 * Float(rgba[4 * i + 2])
+            {luma_r} * Float(rgba[4 * i]) + {luma_g} * Float(rgba[4 * i + 1]) + {luma_b} * Float(rgba[4 * i + 2])
         }}
         let low = luma.min() ?? 0, range = max((luma.max() ?? 0) - low, 1e-6)
         var buffer: CVPixelBuffer?
@@ -222,6 +223,7 @@ def swift(contract, name="AnimalClassifier"):
         raise CourseInputError(f"Expected a Swift type name, like 'AnimalClassifier'; got {name!r}.")
     return SWIFT.format(
         name=name, model_name=contract.model_name, model_resource=_string(contract.model_name, "swift"),
+        luma_r=LUMA_WEIGHTS[0], luma_g=LUMA_WEIGHTS[1], luma_b=LUMA_WEIGHTS[2],
         scale=f"{contract.scale:.9g}", input_name=_string(contract.input_name, "swift"), width=contract.width,
         height=contract.height, label_output=_string(contract.label_output, "swift"),
         probabilities_output=_string(contract.probabilities_output, "swift"),

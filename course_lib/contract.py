@@ -17,8 +17,9 @@ from course_lib import data
 from course_lib.errors import CourseInputError
 
 # How a camera frame becomes the model's input (see lesson 02): what the training images are.
+LUMA_WEIGHTS = (0.299, 0.587, 0.114)  # R, G, B: ITU-R 601, as PIL's convert("L")
 FRAME_STEPS = (
-    "grayscale: luma = 0.299 R + 0.587 G + 0.114 B (ITU-R 601, as PIL's convert('L'))",
+    "grayscale: luma = {:g} R + {:g} G + {:g} B (ITU-R 601, as PIL's convert('L'))".format(*LUMA_WEIGHTS),
     "resize to the input's height x width, bilinear",
     "stretch the contrast: darkest pixel to 0, brightest to 255",
     "normalize: value = (pixel - mean) / std",
@@ -162,19 +163,18 @@ def from_coreml(model, model_name="AnimalClassifier"):
     if not str(model_name).isidentifier():
         raise CourseInputError(f"Expected the model's name as Xcode makes a class of it, like "
                                f"'AnimalClassifier'; got {model_name!r}.")
-    spec, _ = inspect.load_spec(model)
-    report = inspect.inspect_coreml(model)
-    images = [f for f in spec.description.input if f.type.WhichOneof("Type") == "imageType"]
-    if len(spec.description.input) != 1 or not images:
+    spec, path = inspect.load_spec(model)
+    report = inspect.coreml_report(spec, path)
+    if len(report.inputs) != 1 or report.inputs[0]["kind"] != "image":
         raise CourseInputError("Expected a Core ML model with one image input (convert with "
                                f"ct.ImageType); its inputs are {[i['details'] for i in report.inputs]}.")
     if not report.is_classifier:
         raise CourseInputError("Expected a Core ML classifier (convert with ct.ClassifierConfig): "
                                "this model has no class labels, so the app could not name its answer.")
-    image = images[0].type.imageType
+    image = report.inputs[0]
     contract = CoreMLContract(
-        model_name=model_name, input_name=images[0].name, width=int(image.width),
-        height=int(image.height), color=report.inputs[0]["details"].split()[-1],
+        model_name=model_name, input_name=image["name"], width=image["width"],
+        height=image["height"], color=image["color"],
         scale=inspect.coreml_image_scale(spec), labels=tuple(report.class_labels),
         label_output=spec.description.predictedFeatureName,
         probabilities_output=spec.description.predictedProbabilitiesName)

@@ -215,7 +215,8 @@ def _feature(feature):
     if kind == "imageType":
         t = feature.type.imageType
         layout = {10: "GRAYSCALE", 20: "RGB", 30: "BGR"}.get(t.colorSpace, str(t.colorSpace))
-        return {"name": feature.name, "kind": "image", "details": f"{t.width}x{t.height} {layout}"}
+        return {"name": feature.name, "kind": "image", "details": f"{t.width}x{t.height} {layout}",
+                "width": int(t.width), "height": int(t.height), "color": layout}
     if kind == "multiArrayType":
         t = feature.type.multiArrayType
         return {"name": feature.name, "kind": "multiArray", "details": list(t.shape)}
@@ -231,9 +232,13 @@ def _mil_ops(block):
 
 def inspect_coreml(model):
     """Report on a Core ML model: an MLModel, or a .mlpackage / .mlmodel path."""
+    return coreml_report(*load_spec(model))
+
+
+def coreml_report(spec, path=None):
+    """The report of :func:`inspect_coreml`, for a spec already loaded (``load_spec``)."""
     from course_lib.convert import directory_size
 
-    spec, path = load_spec(model)
     spec_type = spec.WhichOneof("Type")
     model_type = _MODEL_TYPES.get(spec_type, spec_type)
     labels = []

@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from test_batch_cluster import (QUIZ, grader_command, grader_env, grades_csv, gradebook_rows,
+from test_batch_cluster import (QUIZ, Tree, grader_command, grader_env, grades_csv, gradebook_rows,
                                 submit_mix, summary_counts, assert_graded_exactly,
                                 quiz_template, course)  # noqa: F401  (fixtures)
 
@@ -48,16 +48,15 @@ def test_a_grader_that_cannot_start_its_judge_grades_nothing(course, tmp_path):
     assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
 
 
-def _judges(grader):
-    """The judge's Python processes under ``grader`` (not the sandbox tools that start them,
-    nor the judges of any other grader running on the machine)."""
+def _judges(tree):
+    """The judge's Python processes under the grader's process ``tree`` (not the sandbox
+    tools that start them, nor the judges of any other grader running on the machine)."""
     found = []
-    with contextlib.suppress(psutil.Error):
-        for process in psutil.Process(grader.pid).children(recursive=True):
-            with contextlib.suppress(psutil.Error):
-                argv = process.cmdline() or [""]
-                if "course_lib.grade.judge" in argv and Path(argv[0]).name.startswith("python"):
-                    found.append(process)
+    for process in tree.scan():
+        with contextlib.suppress(psutil.Error):
+            argv = process.cmdline() or [""]
+            if "course_lib.grade.judge" in argv and Path(argv[0]).name.startswith("python"):
+                found.append(process)
     return found
 
 
@@ -66,10 +65,10 @@ def test_a_judge_that_dies_leaves_its_submission_not_graded(course):
     grader = subprocess.Popen(grader_command(course, "--workers", "1"), cwd=ROOT,
                               env=grader_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
-    killed, preflight = None, None
+    killed, preflight, tree = None, None, Tree(grader.pid)
     deadline = time.monotonic() + TIMEOUT
     while killed is None and grader.poll() is None and time.monotonic() < deadline:
-        for judge in _judges(grader):
+        for judge in _judges(tree):
             # The first judge is the preflight's (one worker); then the first notebook's.
             preflight = preflight or judge.pid
             if judge.pid != preflight:

@@ -93,71 +93,89 @@ def test_kotlin_refuses_what_it_cannot_write(contracts):
         appcode.kotlin({"input": "image"})
     with pytest.raises(CourseInputError, match="Kotlin class name and package"):
         appcode.kotlin(contracts["int8"], name="Animal Classifier")
-
-
-@pytest.mark.skipif(shutil.which("kotlinc") is None,
-                    reason="kotlinc is missing (make test installs Debian's kotlin where it may)")
-def test_generated_kotlin_compiles_against_the_api(contracts, tmp_path):
-    # Labels that would end a Kotlin string or start a template if they were not escaped.
-    tricky = dataclasses.replace(contracts["int8"], labels=('say "cat"', "$dog", "back\\slash",
-                                                            *data.CLASS_NAMES[3:]))
-    sources = {"f32": contracts["float32"], "i8": contracts["int8"], "tricky": tricky}
-    for package, made in sources.items():
-        (tmp_path / f"{package}.kt").write_text(appcode.kotlin(made, package=f"com.example.{package}"))
-    assert kotlin_labels(appcode.kotlin(tricky))[:3] == ['say \\"cat\\"', "\\$dog", "back\\\\slash"]
-    done = subprocess.run(["kotlinc", "-nowarn", *map(str, sorted(STUBS.glob("*.kt"))),
-                           *map(str, sorted(tmp_path.glob("*.kt"))), "-d", str(tmp_path / "classes")],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    compiled = {p.name for p in (tmp_path / "classes").rglob("*.class")}
-    assert {"AnimalClassifier.class", "AnimalClassifierContract.class"} <= compiled
+    with pytest.raises(CourseInputError, match="No app code for this contract: the output has 10 classes"):
+        appcode.kotlin(dataclasses.replace(contracts["int8"], labels=data.CLASS_NAMES[:9]))
 
 
 HARNESS = """
 import com.example.i8.AnimalClassifierContract as C
 
-// ARGB pixels in (one per line), the normalized values and their quantized bytes out.
+// For each file of ARGB pixels (one per line): the normalized values and their quantized bytes.
 fun main(args: Array<String>) {
-    val argb = java.io.File(args[0]).readLines().map { it.trim().toLong().toInt() }.toIntArray()
-    val values = C.normalize(argb)
-    println(values.joinToString(" "))
-    println(C.quantize(values).joinToString(" "))
+    for (path in args) {
+        val argb = java.io.File(path).readLines().map { it.trim().toLong().toInt() }.toIntArray()
+        val values = C.normalize(argb)
+        println(values.joinToString(" "))
+        println(C.quantize(values).joinToString(" "))
+    }
     println(C.dequantize(byteArrayOf(-128, 0, 127)).joinToString(" "))
 }
 """
 
+needs_kotlin = pytest.mark.skipif(
+    shutil.which("kotlinc") is None or shutil.which("kotlin") is None,
+    reason="kotlinc is missing (make test installs Debian's kotlin where it may)")
 
-@pytest.mark.skipif(shutil.which("kotlinc") is None or shutil.which("kotlin") is None,
-                    reason="kotlinc is missing (make test installs Debian's kotlin where it may)")
-def test_generated_kotlin_feeds_the_model_what_it_expects(contracts, tmp_path):
+
+@pytest.fixture(scope="module")
+def kotlin_build(contracts, tmp_path_factory):
+    """The generated Kotlin of float32, int8 and int8 with tricky labels, and the harness,
+    compiled in one kotlinc run (a JVM start costs seconds): (kotlinc's result, folder)."""
+    folder = tmp_path_factory.mktemp("kotlin")
+    # Labels that would end a Kotlin string or start a template if they were not escaped.
+    tricky = dataclasses.replace(contracts["int8"], labels=('say "cat"', "$dog", "back\\slash",
+                                                            *data.CLASS_NAMES[3:]))
+    sources = {"f32": contracts["float32"], "i8": contracts["int8"], "tricky": tricky}
+    for package, made in sources.items():
+        (folder / f"{package}.kt").write_text(appcode.kotlin(made, package=f"com.example.{package}"))
+    (folder / "harness.kt").write_text(HARNESS)
+    done = subprocess.run(["kotlinc", "-nowarn", *map(str, sorted(STUBS.glob("*.kt"))),
+                           *map(str, sorted(folder.glob("*.kt"))), "-d", str(folder / "classes")],
+                          capture_output=True, text=True, timeout=300)
+    return done, folder
+
+
+@needs_kotlin
+def test_generated_kotlin_compiles_against_the_api(contracts, kotlin_build):
+    tricky = dataclasses.replace(contracts["int8"], labels=('say "cat"', "$dog", "back\\slash",
+                                                            *data.CLASS_NAMES[3:]))
+    assert kotlin_labels(appcode.kotlin(tricky))[:3] == ['say \\"cat\\"', "\\$dog", "back\\\\slash"]
+    done, folder = kotlin_build
+    assert done.returncode == 0, done.stderr[-3000:]
+    compiled = {p.name for p in (folder / "classes").rglob("*.class")}
+    assert {"AnimalClassifier.class", "AnimalClassifierContract.class"} <= compiled
+    assert len({p.parent.name for p in (folder / "classes").rglob("AnimalClassifier.class")}) == 3
+
+
+@needs_kotlin
+def test_generated_kotlin_feeds_the_model_what_it_expects(kotlin_build):
     """The generated functions run on the JVM on real camera frames: their values and bytes
     are what the model's own quantization parameters give for the course's preprocessing."""
-    (tmp_path / "i8.kt").write_text(appcode.kotlin(contracts["int8"], package="com.example.i8"))
-    (tmp_path / "harness.kt").write_text(HARNESS)
-    built = subprocess.run(["kotlinc", "-nowarn", *map(str, sorted(STUBS.glob("*.kt"))),
-                            str(tmp_path / "i8.kt"), str(tmp_path / "harness.kt"),
-                            "-d", str(tmp_path / "classes")], capture_output=True, text=True, timeout=300)
-    assert built.returncode == 0, built.stderr[-3000:]
+    done, folder = kotlin_build
+    assert done.returncode == 0, done.stderr[-3000:]
     model_in, model_out = interpreter_details(provided.tflite("int8"))
     test = data.load_splits().test
-    for index in range(3):
-        frame = data.camera_frame(test.images[index], size=28, seed=index)  # what createScaledBitmap gives
+    frames = [data.camera_frame(test.images[i], size=28, seed=i) for i in range(3)]  # what createScaledBitmap gives
+    for index, frame in enumerate(frames):
         r, g, b = (frame[..., c].astype(np.uint32) for c in range(3))
-        (tmp_path / "argb.txt").write_text("\n".join(map(str, ((0xFF << 24) | (r << 16) | (g << 8) | b).ravel())))
-        ran = subprocess.run(["kotlin", "-cp", str(tmp_path / "classes"), "HarnessKt",
-                              str(tmp_path / "argb.txt")], capture_output=True, text=True, timeout=120)
-        assert ran.returncode == 0, ran.stderr[-3000:]
-        values, quantized, dequantized = (np.array(line.split(), dtype=np.float64)
-                                          for line in ran.stdout.splitlines()[:3])
+        argb = ((0xFF << 24) | (r << 16) | (g << 8) | b).ravel()
+        (folder / f"argb{index}.txt").write_text("\n".join(map(str, argb)))
+    ran = subprocess.run(["kotlin", "-cp", str(folder / "classes"), "HarnessKt",
+                          *(str(folder / f"argb{i}.txt") for i in range(len(frames)))],
+                         capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    lines = [np.array(line.split(), dtype=np.float64) for line in ran.stdout.splitlines()]
+    assert len(lines) == 2 * len(frames) + 1
+    scale, zero_point = model_in["quantization"]
+    for frame, values, quantized in zip(frames, lines[0::2], lines[1::2]):
         gray = frame.astype(np.float64) @ [0.299, 0.587, 0.114]
         expected = ((gray - gray.min()) / (gray.max() - gray.min())).ravel()  # in [0, 1], as trained
         np.testing.assert_allclose(values, expected, atol=1e-5)
-        scale, zero_point = model_in["quantization"]
         expected_q = np.clip(np.round(expected / scale) + zero_point, -128, 127)
         assert np.abs(quantized - expected_q).max() <= 1  # a tie may round either way
         assert np.mean(quantized == expected_q) > 0.99
     scale, zero_point = model_out["quantization"]
-    np.testing.assert_allclose(dequantized, scale * (np.array([-128, 0, 127]) - zero_point), rtol=1e-6)
+    np.testing.assert_allclose(lines[-1], scale * (np.array([-128, 0, 127]) - zero_point), rtol=1e-6)
 
 
 @pytest.fixture(scope="module")
