@@ -28,6 +28,9 @@ from course_lib.grade import intake, record, verdict
 NOTEBOOK_TIMEOUT = 900       # seconds for a whole notebook, kernel start to last test
 OUTPUT_LIMIT = 1_000_000     # bytes of output kept per cell
 SCRATCH_BYTES = 1 << 30      # size of a notebook's scratch tmpfs
+# One row per submission, with its status and reason. Not grades.csv: that is the name
+# nbgrader's docs give `nbgrader export`, whose columns differ; neither may overwrite the other.
+REPORT = "grading_report.csv"
 
 
 # Statuses: "graded" (every notebook ran and was scored), "failed" (scored, but something
@@ -183,7 +186,7 @@ def grade(course, assignments=None, students=None, workers=2, scheduler=None, fo
         if cluster is not None:
             cluster.close()
     ordered = [outcomes[k] for k in sorted(outcomes)]
-    # grades.csv covers every submission graded so far, not only this run's (--student, resume).
+    # The report covers every submission graded so far, not only this run's (--student, resume).
     every = {(o.student, o.assignment): o for o in journal.outcomes()}
     every.update({(o.student, o.assignment): o for o in ordered})
     for o in every.values():  # scores as the gradebook has them now: manual grades included
@@ -195,8 +198,10 @@ def grade(course, assignments=None, students=None, workers=2, scheduler=None, fo
             pass
     for warning in sorted(set().union(*(o.warnings for o in ordered))):
         log(f"WARNING: {warning}")
-    write_csv(Path(coursedir.root) / "grades.csv", every.values())
+    report = Path(coursedir.root) / REPORT
+    write_csv(report, every.values())
     log(summary(ordered, time.perf_counter() - start))
+    log(f"One row per submission (score, status, reason): {report}")
     return ordered
 
 

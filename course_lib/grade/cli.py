@@ -13,8 +13,10 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m course_lib.grade",
         description="Grade every submission under nbgrader's submitted/<student>/<assignment>/, "
-                    "each in a sandbox, in parallel: scores into the gradebook, grades.csv, "
-                    "feedback. Safe to stop and run again: finished submissions are skipped. "
+                    "each in a sandbox, in parallel: scores into the gradebook, feedback, and "
+                    "grading_report.csv (one row per submission: score, status, reason; "
+                    "`nbgrader export` writes the scores alone to grades.csv). Safe to stop and run "
+                    "again: finished submissions are skipped. "
                     "Exit status 0: all graded; 1: nothing graded (the grader cannot run here); "
                     f"{NOT_GRADED_EXIT}: some submissions not graded (grader failures), run again.")
     parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
@@ -67,7 +69,7 @@ def main(argv=None):
         sys.exit(f"error: {error}")
     not_graded = sum(o.status == batch.NOT_GRADED for o in outcomes)
     if not_graded:
-        print(f"{not_graded} submission(s) not graded because the grader failed (see grades.csv); "
-              "run the same command again to grade them", file=sys.stderr)
+        print(f"{not_graded} submission(s) not graded because the grader failed (see "
+              f"{batch.REPORT}); run the same command again to grade them", file=sys.stderr)
         sys.exit(NOT_GRADED_EXIT)
     sys.exit(0)

@@ -220,6 +220,8 @@ class Recorder:
             config.HTMLExporter.extra_template_basedirs = [str(formgrader / "templates")]
             config.HTMLExporter.extra_template_paths = [
                 str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+            # The course's own feedback settings (its template), as generate_feedback reads them.
+            config.HTMLExporter.merge(self.config.GenerateFeedback.HTMLExporter)
             exporter = HTMLExporter(config=config)
             # Whatever the course config says, hidden tests are cleared from returned feedback.
             for preprocessor in (GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor):

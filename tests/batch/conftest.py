@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from course_lib.grade.batch import REPORT
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "grading"))
 sys.path.insert(0, str(HERE))
@@ -44,7 +46,7 @@ BATCH_TIMEOUT = 900  # the whole command, far above what it needs: a hang fails,
 @dataclasses.dataclass
 class Batch:
     course: Path
-    rows: dict          # (assignment, student) -> grades.csv row (a dict)
+    rows: dict          # (assignment, student) -> grading_report.csv row (a dict)
     results: dict       # assignment -> {student: gradebook results}, see course.results
     output: str         # what the command printed (stdout, then stderr)
     stdout: str
@@ -171,7 +173,7 @@ def hostile_batch(tmp_path_factory):
     finally:
         server.close()
 
-    return Batch(course=course, rows=_read_rows(course / "grades.csv"),
+    return Batch(course=course, rows=_read_rows(course / REPORT),
                  results={a: results(course, a) for a in assignments},
                  output=stdout + stderr, stdout=stdout,
                  returncode=returncode, seconds=seconds, submitted=submitted,

@@ -4,8 +4,8 @@ Every case is one student's submission folder, written by its builder from the r
 notebook (with the solution's answers unless the attack needs otherwise). Each attack is
 designed so that succeeding would change the score: e.g. a quiz with every answer wrong
 plus a redefined check scores 20 if the trick works, 0 if it does not. ``score`` is what
-grades.csv must say, ``status`` "graded" or "failed" (something could not be graded),
-``reason`` a piece of the grades.csv reason ("" when nothing is asserted about it), and
+grading_report.csv must say, ``status`` "graded" or "failed" (something could not be graded),
+``reason`` a piece of the report's reason ("" when nothing is asserted about it), and
 ``evidence`` a piece of the graded notebook's outputs showing why the attack failed.
 
 Builders get a :class:`Context`: the course folder, a secret file outside it and a TCP
@@ -45,7 +45,7 @@ class Case:
     build: Callable[[Context, Path], None]  # writes the submission folder it is given
     score: float
     status: str = "graded"
-    reason: str | tuple = ""  # a piece of the grades.csv reason, or a tuple of pieces
+    reason: str | tuple = ""  # a piece of the report's reason, or a tuple of pieces
     why: str = ""
     evidence: str = ""  # in the graded notebook's outputs: the attack failed for this reason
 
@@ -727,7 +727,7 @@ def honest_submissions(assignment):
             + [(student, overrides, score) for student, overrides, score, _ in wrong])
 
 
-# Submission folders that are not graded at all: no grades.csv row, a note in the output.
+# Submission folders that are not graded at all: no grading_report.csv row, a note in the output.
 SKIPPED = {
     "linked_folder": "a symbolic link; only real folders are graded",
 }

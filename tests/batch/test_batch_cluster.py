@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grading"))
 from course import make_course, results, solution_answers, student_notebook, submit  # noqa: E402
 
 from course_grader import quiz as grader  # noqa: E402
+from course_lib.grade.batch import REPORT  # noqa: E402
 from course_lib.quiz import graded  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,15 +125,15 @@ def summary_counts(stdout):
     return {"graded": graded, "failed": failed, "skipped": skipped}
 
 
-def grades_csv(course):
-    with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
+def report_rows(course):
+    with open(course / REPORT, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
 def csv_scores(course):
-    rows = grades_csv(course)
+    rows = report_rows(course)
     students = [row["student"] for row in rows]
-    assert len(students) == len(set(students)), f"a student has two rows in grades.csv: {students}"
+    assert len(students) == len(set(students)), f"a student has two rows in the report: {students}"
     return {row["student"]: float(row["score"]) for row in rows}
 
 
@@ -153,7 +154,7 @@ def gradebook_rows(course):
 
 
 def assert_graded_exactly(course, expected):
-    """Scores in grades.csv and the gradebook are the expected ones; nothing counted twice."""
+    """Scores in the report and the gradebook are the expected ones; nothing counted twice."""
     assert csv_scores(course) == expected
     gradebook = results(course, QUIZ)
     assert {student: r["score"] for student, r in gradebook.items()} == expected
@@ -373,7 +374,7 @@ def test_dead_kernel_fails_its_notebook_not_the_batch(course):
     stdout = run_grader(course, "--workers", "2")
 
     assert summary_counts(stdout) == {"graded": len(expected), "failed": 2, "skipped": 0}
-    rows = {row["student"]: row for row in grades_csv(course)}
+    rows = {row["student"]: row for row in report_rows(course)}
     for student in died:
         assert rows[student]["status"] == "failed"
         assert "the kernel died" in rows[student]["reason"]
@@ -382,10 +383,10 @@ def test_dead_kernel_fails_its_notebook_not_the_batch(course):
     assert_graded_exactly(course, {**expected, **died})
 
     # Run again: nothing to grade; every row, "failed" ones included, stays as it was.
-    first = (course / "grades.csv").read_text()
+    first = (course / REPORT).read_text()
     stdout = run_grader(course, "--workers", "2")
     assert summary_counts(stdout) == {"graded": 0, "failed": 0, "skipped": len(expected) + 2}
-    assert (course / "grades.csv").read_text() == first
+    assert (course / REPORT).read_text() == first
 
 
 # ------------------------------------------------------------------ Dask on two "machines"

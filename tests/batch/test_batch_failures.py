@@ -2,9 +2,9 @@
 
 - A grader whose judge and kernel cannot import the course's library (the course run from
   a copy whose environment points elsewhere) stops before grading, says why, and writes
-  nothing: no score, no gradebook submission, no grades.csv.
+  nothing: no score, no gradebook submission, no grading_report.csv.
 - A judge that dies while a notebook is graded leaves that submission "not graded": no
-  score written, the reason in grades.csv, exit status 3; the next run grades it.
+  score written, the reason in grading_report.csv, exit status 3; the next run grades it.
 - A killed runner's scratch folder is removed by the next runner.
 """
 import contextlib
@@ -19,11 +19,12 @@ from pathlib import Path
 import psutil
 import pytest
 
-from test_batch_cluster import (QUIZ, Tree, grader_command, grader_env, grades_csv, gradebook_rows,
+from test_batch_cluster import (QUIZ, Tree, grader_command, grader_env, report_rows, gradebook_rows,
                                 submit_mix, summary_counts, assert_graded_exactly,
                                 quiz_template, course)  # noqa: F401  (fixtures)
 
 from course_lib.grade import runner
+from course_lib.grade.batch import REPORT
 from course_lib.grade.cli import NOT_GRADED_EXIT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +44,7 @@ def test_a_grader_that_cannot_start_its_judge_grades_nothing(course, tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "error: the grader cannot run; nothing was graded" in done.stderr
     assert "No module named 'course_lib'" in done.stderr, done.stderr
-    assert not (course / "grades.csv").exists()
+    assert not (course / REPORT).exists()
     assert gradebook_rows(course)[0] == {}  # no submission recorded, so no zero either
     assert not (course / "autograded").exists() or not any((course / "autograded").iterdir())
 
@@ -80,7 +81,7 @@ def test_a_judge_that_dies_leaves_its_submission_not_graded(course):
     assert killed, "no judge process was seen"
     assert grader.returncode == NOT_GRADED_EXIT, stdout + stderr
 
-    rows = {row["student"]: row for row in grades_csv(course)}
+    rows = {row["student"]: row for row in report_rows(course)}
     lost = [s for s, row in rows.items() if row["status"] == "not graded"]
     assert len(lost) == 1, rows
     row = rows[lost[0]]

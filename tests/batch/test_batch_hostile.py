@@ -37,7 +37,7 @@ HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 def row(batch, assignment, student):
     key = (assignment, student)
-    assert key in batch.rows, (f"no grades.csv row for {student}/{assignment}; "
+    assert key in batch.rows, (f"no grading_report.csv row for {student}/{assignment}; "
                                f"the command printed:\n{batch.output[-3000:]}")
     return batch.rows[key]
 

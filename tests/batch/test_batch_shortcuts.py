@@ -19,6 +19,8 @@ from course import make_course, results, solution_answers, student_notebook, sub
 from shortcuts_library import SHORTCUTS as LIBRARY_SHORTCUTS
 from shortcuts_quiz import SHORTCUTS as QUIZ_SHORTCUTS
 
+from course_lib.grade.batch import REPORT
+
 SHORTCUTS = LIBRARY_SHORTCUTS + QUIZ_SHORTCUTS
 BLANK = "unanswered"
 BATCH_TIMEOUT = 1800  # the whole command: a hang fails the test instead of blocking the suite
@@ -26,7 +28,7 @@ BATCH_TIMEOUT = 1800  # the whole command: a hang fails the test instead of bloc
 
 @pytest.fixture(scope="module")
 def shortcut_batch(tmp_path_factory):
-    """{"results": {assignment: {student: gradebook results}}, "rows": grades.csv rows by
+    """{"results": {assignment: {student: gradebook results}}, "rows": grading_report.csv rows by
     (assignment, student), "course", "output"}."""
     assignments = sorted({assignment for _, assignment, _, _, _ in SHORTCUTS})
     course = make_course(tmp_path_factory.mktemp("shortcuts") / "course", assignments)
@@ -42,7 +44,7 @@ def shortcut_batch(tmp_path_factory):
                           timeout=BATCH_TIMEOUT)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-4000:]
-    with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
+    with open(course / REPORT, newline="", encoding="utf-8") as handle:
         rows = {(r["assignment"], r["student"]): r for r in csv.DictReader(handle)}
     return {"results": {a: results(course, a) for a in assignments}, "rows": rows,
             "course": course, "output": output}

@@ -9,7 +9,7 @@ unanswered notebook and each wrong-in-one-way answer), the scores of
 - the student's self-check (``course_lib.selfcheck``, visible tests),
 
 agree test cell by test cell. Run again without ``--force``, the batch grader skips every
-submission and writes a ``grades.csv`` identical to the first.
+submission and writes a ``grading_report.csv`` identical to the first.
 """
 import csv
 import io
@@ -23,6 +23,8 @@ import pytest
 
 from course import ASSIGNMENTS, ROOT, make_course, results
 from submissions import WRONG
+
+from course_lib.grade.batch import REPORT
 
 HONEST = [(a, s) for a in ASSIGNMENTS for s in ["solution", "blank", *(w[0] for w in WRONG[a])]]
 IDS = [f"{a}-{s}" for a, s in HONEST]
@@ -38,18 +40,18 @@ def _grade_command(course):
 @pytest.fixture(scope="session")
 def batch_graded(graded, tmp_path_factory):
     """The submissions plain nbgrader graded, copied into one course, graded twice by the
-    batch grader: {"results", "first", "second" (grades.csv text), "rerun" (its output)}."""
+    batch grader: {"results", "first", "second" (grading_report.csv text), "rerun" (its output)}."""
     course = make_course(tmp_path_factory.mktemp("agreement") / "course", ASSIGNMENTS)
     for assignment, student in HONEST:
         source = graded[assignment].course / "submitted" / student / assignment
         shutil.copytree(source, course / "submitted" / student / assignment)
     first = _grade_command(course)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    first_csv = (course / "grades.csv").read_text()
+    first_csv = (course / REPORT).read_text()
     rerun = _grade_command(course)
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
     return {"results": {a: results(course, a) for a in ASSIGNMENTS}, "first": first_csv,
-            "second": (course / "grades.csv").read_text(), "rerun": rerun.stdout}
+            "second": (course / REPORT).read_text(), "rerun": rerun.stdout}
 
 
 def _selfcheck(path):
@@ -99,13 +101,13 @@ def test_selfcheck_agrees_with_plain_nbgrader(graded, selfchecked, assignment, s
         assert visible[grade_id] >= plain[grade_id], grade_id
 
 
-def test_every_honest_submission_is_graded_in_grades_csv(batch_graded):
+def test_every_honest_submission_is_graded_in_the_report(batch_graded):
     rows = list(csv.DictReader(io.StringIO(batch_graded["first"])))
     assert sorted((r["assignment"], r["student"]) for r in rows) == sorted(HONEST)
     assert {r["status"] for r in rows} == {"graded"}, [r for r in rows if r["status"] != "graded"]
 
 
-def test_rerun_skips_everything_and_writes_the_same_grades_csv(batch_graded):
+def test_rerun_skips_everything_and_writes_the_same_report(batch_graded):
     assert batch_graded["second"] == batch_graded["first"]
     for assignment in ASSIGNMENTS:
         line = next(l for l in batch_graded["rerun"].splitlines() if l.startswith(assignment))

@@ -1,6 +1,7 @@
 """The instructor's steps after autograde: config, feedback, CSV export."""
 import csv
 
+from nbgrader.preprocessors import ClearHiddenTests
 from traitlets.config.loader import PyFileConfigLoader
 
 from course import ROOT, run_nbgrader
@@ -9,7 +10,7 @@ from course import ROOT, run_nbgrader
 def test_config_scores_like_validate_and_hides_hidden_tests_in_feedback():
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     assert config.IgnorePattern.enabled is False  # autograde == validate == selfcheck
-    assert "ClearHiddenTests" in [p.__name__ for p in config.GenerateFeedback.preprocessors]
+    assert any(issubclass(p, ClearHiddenTests) for p in config.GenerateFeedback.preprocessors)
     assert config.CourseDirectory.source_directory == "solutions"
     assert config.CourseDirectory.release_directory == "exercises"
 
