@@ -12,6 +12,7 @@ LESSONS = {
     "02_pipeline_trace": "Pipeline trace",
     "03_conversion": "Conversion",
     "04_optimization": "Optimization",
+    "06_shipping": "Shipping",
 }
 LEVELS = ("easy", "medium", "hard")
 
@@ -276,6 +277,41 @@ QUESTIONS = (
         "Palettization keeps a float32 copy of every weight next to its palette, so the "
         "package grows."],
        "These functions change how the weights are stored, nothing else."),
+    # ------------------------------------------------------------ 06 shipping
+    _q("q21", "06_shipping", "easy",
+       "The converter refuses your model: one op is \"neither a custom op nor a flex op\". "
+       "With target_spec.supported_ops = [TFLITE_BUILTINS, SELECT_TF_OPS] it converts. What "
+       "does shipping that .tflite cost?",
+       ["Nothing: the converter copies the TensorFlow kernel into the .tflite, which grows by "
+        "a few megabytes but runs on any LiteRT runtime.",
+        "The app must bundle LiteRT's Flex runtime (TensorFlow's own kernels): megabytes more "
+        "in every install, while the .tflite itself barely grows.",
+        "The op moves to the phone's GPU, which runs TensorFlow ops natively, so the model "
+        "gets faster.",
+        "Nothing on Android; only iOS needs an extra library."],
+       "Where does the code that runs a TensorFlow op on the phone come from?"),
+    _q("q22", "06_shipping", "medium",
+       "A .tflite straight from TFLiteConverter (no metadata added) reaches the app team. "
+       "Which of these can the app read from the file instead of hard-coding it?",
+       ["The class labels and the normalization (mean and standard deviation): the converter "
+        "stores them with the weights.",
+        "Nothing: a .tflite holds only weights, so shapes and types must be agreed on by hand.",
+        "The input's shape and dtype, and for an int8 input its scale and zero point, under "
+        "the signature's named inputs and outputs; not the labels, not the normalization.",
+        "Only the labels, which the converter takes from the Keras model's last layer."],
+       "Open the model with get_signature_runner and look at what its input details hold."),
+    _q("q23", "06_shipping", "medium",
+       "You convert to Core ML with ct.ImageType(scale=1/255, "
+       "color_layout=ct.colorlayout.GRAYSCALE) and ct.ClassifierConfig(labels). What does the "
+       "iOS app hand the model, and what does it get back?",
+       ["An 8-bit grayscale image (a CVPixelBuffer, e.g. through Vision); it gets the label "
+        "and a probability per label.",
+        "A float array the app scaled to [0, 1] itself; it gets a probability vector to map "
+        "to labels by index.",
+        "An int8 array quantized with a scale and zero point; it gets int8 scores to "
+        "dequantize.",
+        "A color image, which Core ML turns gray; it gets the index of the best class."],
+       "ImageType and ClassifierConfig move two steps of the app's code into the model."),
 )
 
 _BY_ID = {q.id: q for q in QUESTIONS}

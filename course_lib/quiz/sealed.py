@@ -350,4 +350,50 @@ _SEALED = {
              "NtkR8SlZdFLQuN61zdSpYQ1KTrSXUvKL7POZHUdAAZOP+QW0EpKHCPEGPfjfDCPXpCRVU+rqm84lKAZw"
              "zQ4ptobW41eRoRgJpPpnpc9q355uNvbYKrj9KcsPgYQECwH4IwrAbw==",
     }),
+    "q21": ("b7e65a72c292bfb43958f4ec8cd0c5a4db2d26c41a29698339c502f92d1ab467", {
+        "A": "mKwW0g+MZKlIlVjAkQPnUo0nlQ8d6UYnZh9XyNaQ7l9HvN2mAZ3Z27XwnILnEId0t9YXPDKXDXiT6X1e"
+             "EBFgidfCLHeCe2K/DLYazXOi9Jq1STdBPerxWb4OeFzJodWccsjaYmOYp7qznFtdMkGvxMsQCD42NDcp"
+             "TSBCkaJR8GV6Ry4APgix3aul4gW5LMyVbUiroZ79avj+IBbK7aZoXCRzZraAnsIRJeChkKFNS3g=",
+        "B": "3XgAKrTH7vd0A4NMbydvLeJ0V2M3Aw0NCB3/hXyAhMtDKEGBSaJC+cLc9UbOm7CMX1X/AsvzOIaAZ4EM"
+             "ssI01HS/JEpA0o/jbp+8Gwp/zgAhgtHMP7mxqHrD+WlSO+3BoE5XuRVwbzQ7LxCfiPaBCsxhZbqUy2nX"
+             "G1327pzeUSWeE6H76pBOQS1utrqOscHUHDL1ig5jKotcQVOwjl8MQNnKAv4Se3/gMVaootZW2Y8=",
+        "C": "mTmAN+l2/dauFwztDVAK9hFKMQPV06O39mydDRl04Bl+ws+F6Yf2bUJITfhk4+Vq1xtptMTcGPeAihVg"
+             "CLdPe9rER9uFSyRQVuy3pqlsP+qx3qoikB5rTOezgDjry541qTwcXGWjd/CpNgMaSPjicS3S5qThIXto"
+             "YUex4Nbd+w4b4lisUlb2FX8hM+uQSsnr7d5cIupooKZ0hLMAflsjDPtfbfL5n3IGMgrbdPTGYig=",
+        "D": "zoMzsbwvHr8PRhO1zLw+pUrd4gNI080Mwq00HERMcAXk8C86+itvPAmnFz6t4f23jFcxcIdgBwYAJ23K"
+             "cwsBuDxmL/89h8mHU2q4yr03NbzafaYVwYx4K+M+CBCJrDLWlRpHfYSlcP2KXom0If0eoMYhiQEFYSIJ"
+             "akE6YglA02jr2VXrT9myBbg0A8jrocKiR6gL+FvSbRaZhtbcDkowpliMLn/rsWOYAdSAlJg3cI4=",
+    }),
+    "q22": ("d7d26f38df1bb2e4bb04419c1fabae042fd87ff8e5b3347a5689eb4a1533e703", {
+        "A": "7zUvyYbJc0p+2F8ti6E+BA+24Muav3VUSNrmfwa9u/S3zMytM2Z5vgXY0BEjHNG8dcP5cIXzg37907rz"
+             "LxmoBXSeY8AFMRqxZuUi6qg/wudR3kO3peEar0E+gk8dS5sG4CKMDIuart4wy/BjxL1HRODn3v3f8yCd"
+             "1c8suvlQVkyia08BXujvp1T6l6CHtOeeLreIwcNKUc5Cukr/mqRV52oqgvcedvHineE44auHgew=",
+        "B": "d5eXwhlYFDtHzzfm/KJWoxlf8xntE97LPbZh9iA2pUtWRl9db2J3HmhkvWKXV+vI/iBM1IRzOrU6o/WS"
+             "ObURyNfGrVzfJwZBrdGKBOVP7DT5R/YTjp8o6FvRF2KBbq+vKmC83/GBfiF+t1i1Nka7kpsvTP/kbSQr"
+             "MNT9w5KjVCmzYoJD5RQoNnUhukpyb5Imr8fhS3TkrSxS4JUYVMx8FoqK5WNnpSftgfS4ov8Yo/Y=",
+        "C": "wUBxLVssa4P2Y1OeJWi+72DlDgJEOLXmyG4hJcMIhzckAr4wG+5Sf5oQCfj50mld0+9YnZvZnA5c9I4B"
+             "PcBVkYGv+vBv/yQfLFsQ7meveXLTWa/bYZ6CUUDOq7+YyD26csCwoyVQzPU+1LMUg+SOUlWMRgesUY3x"
+             "Loc0YzlO5wqRerGri76avmhkIUIA7W+EknGgY2RFMqKSA17pRtK35W2OGSXzNm/KzHaJEa4c6as=",
+        "D": "vPs72dZaaQXlc2FwXSx8tk5HJh8sAbOwBX999cCQ1rNZsUEq+jTaLbd9Yjg7+WZFDqKHrHxQYJVwmqoJ"
+             "ELdxq7iwxXz6vsgu3xV8fvaFFya4Ox3XgKMPYO1RNWi4IGk4IMP5CWKgXcv9AfnOLcR32+Us+qQ/FLJb"
+             "IsltBNsAfyPg0CSJvotHVnei8lKwi3xPSw/j2h6GSXYmb1+KxRwtzPtreRpns1xO6Hd7cGaIT5g=",
+    }),
+    "q23": ("cbf705a14aa4ba9ff1bf19e80e1ae344e86198bab95012c555d1abb981349577", {
+        "A": "YkNRHit2c7c6BCsgD1c+btarx+qaYdajIq68dwjT5K2qjhV/sP1Zg6xztcEAOj0kDoUvvzyDe26KlmX2"
+             "7WnkSkRJH67mVly4z3vQL2Y/JAco7KKvP2iEARGaTrHOWv2lmmMf9bNjgj6QhOuOVr0F1EKk3ma/Rref"
+             "paBmX3Ge8vLXA0v+pRKleYWwH9wm8Nb1WwHLC4AWi83OEUMSppJqD8slQBVyfHItrpYcAX7yPHG/jjIg"
+             "XmBGrHiHj92oylCi",
+        "B": "W9kMJ93X6toc8RGCKUfN4QXJYv6ZAbDcGBxeQl84gCHgYP1oKx4WSxpUupNAlZ5EoPUFWm0Dn8gDprIS"
+             "ZKwuQk/O0bu3XI4g8fiOHUWtnuSBfNIkFqcTLNjDLPGWZIpPRCp7z4DsSKHtLwfB0hxyAi1LjiohgqMf"
+             "wmu5nI54m6QbEZgA5ExwX2V5Zra/4AzVRSthcbE5spRK5eSvjfR7954d/fnAwkxEH31UiQLJBHVueLmD"
+             "bUXASRxrPY4SD173",
+        "C": "lKLPj6px3GbQGCcxcBvWgaOTNpaUgwy/YCJzBneGtLvkmOeaj6qNPY2NHRVGqG7DyKd3m3FhISKmpIBs"
+             "FbXLrA+bpw8F1qyWxtVCVm11E7EAsxHYIozWvcpoeuiis8IGCBwYcwIPK9nm3yGSpxIIcqD8LWLTMRMw"
+             "a9qS7+QrVKHdvCbSO+SoOWjOYqDoakMEczcmoNe/IMGr48Yu13ixen92p+UCKdBDAUvU+5n8CNE/+b40"
+             "57u/g9QzTgF+dnme",
+        "D": "NsrGXdIVBebCo5QXNifez4MGjlRbgD3Rj4g5kjZiEGybQJzfcXTWs/lCwB/XWc/ILdU7yymDkoT1saIs"
+             "s9H5+4jCm04PvzP71nQU4CjXA4Azc7YOqKeqEYqU5V8v0WkZIj04B7T5oeCVOXUp2zXlKLLe/bKuIE1C"
+             "93YPDPYv3prXtqNginCc7kOCP3KWW6GwfsfCmw5nEnaQxkJa1p6J7HmiDIqbONItdjPN7EkvB7wDnxHm"
+             "lO+Fli0AKeP300Kh",
+    }),
 }

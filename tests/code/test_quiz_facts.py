@@ -268,6 +268,76 @@ def test_q14_image_input_needs_imagetype_with_scale_and_labels_need_classifier_c
     assert inspect.inspect_coreml(coreml_from_path).class_labels == []          # ... no labels
 
 
+# ---------------------------------------------------------------- 06 shipping
+
+def shrink_module(method):
+    """Lesson 06's model of one op: a 56x56 crop resized to 28x28, with a named signature."""
+    module = tf.Module()
+    module.shrink = tf.function(lambda image: {"small": tf.image.resize(image, (28, 28), method=method)},
+                                input_signature=[tf.TensorSpec([1, 56, 56, 1], tf.float32, name="image")])
+    return module
+
+
+def convert_module(module, supported_ops):
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([module.shrink.get_concrete_function()], module)
+    converter.target_spec.supported_ops = supported_ops
+    return tflite_convert(converter)
+
+
+def test_q21_a_flex_op_is_named_in_the_file_and_its_kernels_are_not(tmp_path):
+    answer_is("q21", "B")
+    from ai_edge_litert.interpreter import Interpreter
+
+    with pytest.raises(Exception, match="neither a custom op nor a flex op"):
+        convert_module(shrink_module("bicubic"), [tf.lite.OpsSet.TFLITE_BUILTINS])
+    flex = convert_module(shrink_module("bicubic"),
+                          [tf.lite.OpsSet.TFLITE_BUILTINS, tf.lite.OpsSet.SELECT_TF_OPS])
+    builtin = convert_module(shrink_module("bilinear"), [tf.lite.OpsSet.TFLITE_BUILTINS])
+    assert [op.name for op in inspect.inspect_tflite(flex).ops] == ["FlexResizeBicubic"]
+    assert [op.name for op in inspect.inspect_tflite(builtin).ops] == ["RESIZE_BILINEAR"]
+    assert len(flex) - len(builtin) < 1024          # B: the file only names the op; not A
+    with pytest.raises(RuntimeError, match="Flex delegate"):   # A: a runtime without TF's kernels refuses it
+        with quiet():
+            Interpreter(model_content=flex).allocate_tensors()
+    with quiet():
+        Interpreter(model_content=builtin).allocate_tensors()  # the builtin runs as it is
+
+
+def test_q22_a_plain_tflite_describes_its_tensors_but_holds_no_labels_or_normalization(tflite_variants):
+    answer_is("q22", "C")
+    from ai_edge_litert import schema_py_generated as schema
+    from ai_edge_litert.interpreter import Interpreter
+
+    blob = tflite_variants["int8"]
+    with quiet():
+        runner = Interpreter(model_content=blob).get_signature_runner("serving_default")
+    image, = runner.get_input_details().values()                 # C (and not B): named, typed,
+    assert list(image["shape"]) == [1, 28, 28, 1] and image["dtype"] == np.int8
+    scale, zero_point = image["quantization"]                     # with scale and zero point
+    assert scale > 0 and -128 <= zero_point <= 127
+    assert set(runner.get_output_details()) == {"probabilities"}
+    for name in data.CLASS_NAMES:                                 # A, D: no label in the file
+        assert name.encode() not in blob, name
+    model = schema.Model.GetRootAs(blob, 0)
+    metadata = {model.Metadata(i).Name().decode() for i in range(model.MetadataLength())}
+    assert "TFLITE_METADATA" not in metadata                       # no normalization metadata either
+
+
+def test_q23_imagetype_and_classifier_config_take_a_gray_image_and_return_labels(ct, coreml_float16):
+    answer_is("q23", "A")
+    from coremltools.proto import FeatureTypes_pb2
+
+    spec = coreml_float16.get_spec()
+    image, = spec.description.input
+    assert image.type.WhichOneof("Type") == "imageType"           # A: an image, not an array (B, C)
+    assert image.type.imageType.colorSpace == FeatureTypes_pb2.ImageFeatureType.GRAYSCALE  # D: gray in
+    outputs = {o.name: o.type.WhichOneof("Type") for o in spec.description.output}
+    assert outputs[spec.description.predictedFeatureName] == "stringType"            # the label ...
+    assert outputs[spec.description.predictedProbabilitiesName] == "dictionaryType"  # ... and a probability per label
+    report = inspect.inspect_coreml(coreml_float16)
+    assert report.class_labels == list(data.CLASS_NAMES)
+
+
 # ---------------------------------------------------------------- 04 optimization
 
 def test_q15_optimize_default_alone_is_dynamic_range(tflite_variants):
