@@ -15,6 +15,14 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ["01_metrics", "02_pipeline_trace", "03_conversion", "04_optimization", "05_quiz", "06_shipping"]
 KERNEL = "mobile-course"
+# Cells whose results are tables: they display a DataFrame, which renders as HTML.
+TABLE_CELLS = {
+    "01_metrics": ["9d32b674", "88f5c85f", "8676bf70", "9f5fc071", "c91b6014", "676bbe38",
+                   "6655ea20", "bad53149"],
+    "02_pipeline_trace": ["46afbf08", "c8f3fbde", "76d3dc30"],
+    "03_conversion": ["0728df5d"],
+    "04_optimization": ["f8b1a8c4", "fa8a1247", "13ac1c3a", "9d324b72", "d17e4a45"],
+}
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -32,6 +40,11 @@ def test_lesson_runs_cleanly_in_the_course_kernel(name, tmp_path):
             elif output.output_type == "stream" and output.name == "stderr":
                 problems.append(f"cell {index} wrote to stderr: {output.text[:300]!r}")
     assert not problems, "\n".join(problems)
+    cells = {cell.get("id"): cell for cell in notebook.cells}
+    no_table = [cell_id for cell_id in TABLE_CELLS.get(name, [])
+                if not any("<table" in output.get("data", {}).get("text/html", "")
+                           for output in cells[cell_id].get("outputs", []))]
+    assert not no_table, f"cells that should display a table (HTML): {no_table}"
 
 
 def test_committed_notebooks_carry_no_outputs():
