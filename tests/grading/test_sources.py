@@ -48,13 +48,13 @@ def test_student_version_hides_solutions_and_hidden_tests(assignment):
     assert "raise NotImplementedError()" in text
 
 
-def test_quiz_covers_every_question_of_the_bank():
-    from course_lib import quiz
+def test_quiz_exercise_has_a_test_cell_per_graded_question():
+    from course_lib.quiz import graded
 
     nb = nbformat.read(ROOT / "solutions" / "05_quiz" / "05_quiz.ipynb", as_version=4)
     tests = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
              if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
-    assert tests == [q.id for q in quiz.QUESTIONS]
+    assert tests == list(graded.IDS)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
