@@ -299,26 +299,23 @@ def pareto_names(rows, minimize=("size_bytes",), maximize=("accuracy",)):
 
 # ------------------------------------------------------------------ the table
 
-COLUMNS = (("name", "variant", "<24", "s"), ("size_bytes", "size KB", ">9", ".1f"),
-           ("zip_bytes", "zip KB", ">8", ".1f"), ("accuracy", "accuracy", ">9", ".4f"),
-           ("latency_ratio_vs_float32", "latency", ">8", ".2f"))
+# (row key, column title, decimals)
+COLUMNS = (("size_bytes", "size (KB)", 1), ("zip_bytes", "zipped (KB)", 1),
+           ("accuracy", "accuracy", 4), ("latency_ratio_vs_float32", "latency (x float32)", 2))
 
 
 def table(rows):
-    """A text table of variants: name, size, zipped size, accuracy, latency vs float32.
-
-    rows: dicts with the keys of COLUMNS; a missing or None value prints as n/a.
-    Sizes are given in bytes and shown in KB (1 KB = 1024 bytes).
+    """The variants as a pandas DataFrame (a notebook shows it as a table), one row per
+    variant by its "name": size and zipped size in KB (1 KB = 1024 bytes), accuracy,
+    latency vs float32. A missing or None value shows as n/a; a column no row has is left out.
     """
-    def cell(row, key, align, spec):
-        value = row.get(key)
-        if value is None:
-            return format("n/a", align)
-        if key.endswith("_bytes"):
-            value = value / 1024
-        return format(format(value, spec), align)
+    import pandas as pd
 
-    lines = ["".join(format(title, align) for _, title, align, _ in COLUMNS)]
-    for row in rows:
-        lines.append("".join(cell(row, key, align, spec) for key, _, align, spec in COLUMNS))
-    return "\n".join(lines)
+    columns = {}
+    for key, title, decimals in COLUMNS:
+        values = [row.get(key) for row in rows]
+        if any(v is not None for v in values):
+            scale = 1024 if key.endswith("_bytes") else 1
+            columns[title] = [None if v is None else round(v / scale, decimals) for v in values]
+    index = pd.Index([row["name"] for row in rows], name="variant")
+    return pd.DataFrame(columns, index=index, dtype=object).fillna("n/a")

@@ -205,12 +205,13 @@ def test_pareto_names_keeps_every_trade_off():
 
 
 def test_table_shows_kilobytes_and_missing_values():
-    text = optimize.table([
+    table = optimize.table([
         {"name": "tflite_int8", "size_bytes": 2048, "zip_bytes": 1024, "accuracy": 0.987,
          "latency_ratio_vs_float32": 0.5},
         {"name": "coreml_float16", "size_bytes": 4096, "zip_bytes": 3072, "accuracy": None},
     ])
-    header, int8, coreml = text.splitlines()
-    assert header.split() == ["variant", "size", "KB", "zip", "KB", "accuracy", "latency"]
-    assert int8.split() == ["tflite_int8", "2.0", "1.0", "0.9870", "0.50"]
-    assert coreml.split() == ["coreml_float16", "4.0", "3.0", "n/a", "n/a"]
+    assert [table.index.name, *table.columns] == ["variant", "size (KB)", "zipped (KB)", "accuracy",
+                                                  "latency (x float32)"]
+    assert table.loc["tflite_int8"].tolist() == [2.0, 1.0, 0.987, 0.5]
+    assert table.loc["coreml_float16"].tolist() == [4.0, 3.0, "n/a", "n/a"]
+    assert list(optimize.table([{"name": "a", "size_bytes": 1024}]).columns) == ["size (KB)"]
