@@ -146,10 +146,12 @@ def class_index(name):
         ) from None
 
 
-def camera_frame(image, size=224, seed=0):
-    """Render a 28x28 silhouette as a size x size RGB uint8 "camera frame".
+def camera_frame(image, size=224, seed=0, height=None, width=None):
+    """Render a 28x28 silhouette as an RGB uint8 "camera frame" of ``height`` x ``width``
+    (both ``size`` unless given), the animal filling the centre ``size`` x ``size`` square.
 
-    A stand-in for what a phone camera hands the app: bigger, in colour, noisy.
+    A stand-in for what a phone camera hands the app: bigger, in colour, noisy, and not
+    always square (a 4:3 camera frame has the background on two sides).
     The animal is a warm light colour on a dark blue-grey background.
     """
     from PIL import Image
@@ -160,10 +162,16 @@ def camera_frame(image, size=224, seed=0):
             f"Expected one uint8 image of shape (28, 28) or (28, 28, 1); "
             f"got {image.dtype} {image.shape}."
         )
-    mask = Image.fromarray(image.reshape(28, 28)).resize((size, size), Image.BILINEAR)
-    mask = np.asarray(mask, dtype=np.float32)[..., np.newaxis] / 255.0
+    height, width = height or size, width or size
+    if min(height, width) < size:
+        raise CourseInputError(f"Expected a frame of at least {size}x{size} around the animal; "
+                               f"got height {height} and width {width}.")
+    mask = np.zeros((height, width, 1), dtype=np.float32)
+    top, left = (height - size) // 2, (width - size) // 2
+    small = Image.fromarray(image.reshape(28, 28)).resize((size, size), Image.BILINEAR)
+    mask[top:top + size, left:left + size, 0] = np.asarray(small, dtype=np.float32) / 255.0
     background = np.array([30.0, 34.0, 48.0])
     foreground = np.array([250.0, 244.0, 226.0])
     rng = np.random.default_rng(seed)
-    frame = background * (1 - mask) + foreground * mask + rng.normal(0, 4.0, (size, size, 3))
+    frame = background * (1 - mask) + foreground * mask + rng.normal(0, 4.0, (height, width, 3))
     return np.clip(frame, 0, 255).astype(np.uint8)

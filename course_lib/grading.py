@@ -18,7 +18,7 @@ from pathlib import Path
 
 from course_lib.checks.report import CheckFailed
 
-LESSONS = ("metrics", "pipeline", "conversion", "optimization", "quiz")
+LESSONS = ("metrics", "pipeline", "conversion", "optimization", "quiz", "shipping")
 
 # Only the package next to this course_lib counts: another course_grader on sys.path (an
 # instructor's checkout, say) must not turn a student's copy into a grader.

@@ -23,7 +23,7 @@ def quiet():
     capture = tempfile.TemporaryFile(mode="w+b")
     saved_stream = sys.stderr
     py_text = io.StringIO()
-    absl_level = _absl_verbosity(logging.ERROR)
+    log_levels = _log_levels(logging.ERROR)
     try:
         os.dup2(capture.fileno(), 2)
         sys.stderr = py_text
@@ -44,14 +44,22 @@ def quiet():
         os.dup2(saved_fd, 2)
         os.close(saved_fd)
         capture.close()
-        _absl_verbosity(absl_level)
+        _log_levels(log_levels)
 
 
-def _absl_verbosity(level):
-    """Set absl's Python log level (TF's converter logs through it); return the old one."""
-    logger = logging.getLogger("absl")
-    old = logger.level
-    logger.setLevel(level)
+# TF's converter logs through absl; tf.saved_model.save logs "Assets written to" through
+# TensorFlow's own logger, whose handler writes to the notebook's stdout.
+_LOGGERS = ("absl", "tensorflow")
+
+
+def _log_levels(levels):
+    """Set the levels of the loggers TensorFlow writes through (one level for all, or a
+    dict of them); return the old ones."""
+    old = {}
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        old[name] = logger.level
+        logger.setLevel(levels[name] if isinstance(levels, dict) else levels)
     return old
 
 

@@ -24,7 +24,8 @@ from course import (NBGRADER, ROOT, autograde, make_course, results,  # noqa: E4
                     solution_answers, student_notebook, submit)
 from submissions import SELFCHECK_CASE, WRONG  # noqa: E402
 
-HEAVIEST_FIRST = ["04_optimization", "03_conversion", "01_metrics", "02_pipeline_trace", "05_quiz"]
+HEAVIEST_FIRST = ["04_optimization", "03_conversion", "06_shipping", "01_metrics", "02_pipeline_trace",
+                  "05_quiz"]
 
 
 @dataclasses.dataclass

@@ -23,7 +23,8 @@ NBGRADER = [sys.executable, "-m", "nbgrader"]
 BIN = str(Path(sys.executable).parent)
 if BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = BIN + os.pathsep + os.environ.get("PATH", "")
-ASSIGNMENTS = ["01_metrics", "02_pipeline_trace", "03_conversion", "04_optimization", "05_quiz"]
+ASSIGNMENTS = ["01_metrics", "02_pipeline_trace", "03_conversion", "04_optimization", "05_quiz",
+               "06_shipping"]
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 

@@ -36,6 +36,47 @@ _IMAGE = ("inputs=[ct.ImageType(shape=(1, 28, 28, 1), scale=1 / 255, "
           "color_layout=ct.colorlayout.GRAYSCALE)]")
 _LABELS = "classifier_config=ct.ClassifierConfig(CLASS_NAMES)"
 
+_APP_INPUT = '''\
+def app_input(frame, contract):
+{crop}    gray = np.asarray(Image.fromarray(square).convert("L"), dtype=np.float32)
+    small = tf.image.resize(gray[..., np.newaxis], (contract.height, contract.width), method="bilinear").numpy()
+    stretched = 255 * (small - small.min()) / (small.max() - small.min())
+    values = {normalize}
+    if contract.input.quantized:
+        info = np.iinfo(contract.input.dtype)
+        values = np.clip(np.round(values / contract.input.scale) + contract.input.zero_point, info.min, info.max)
+    return values.astype(contract.input.dtype).reshape(contract.input.shape)
+'''
+_CENTRE_CROP = """\
+    side = min(frame.shape[:2])
+    top, left = (frame.shape[0] - side) // 2, (frame.shape[1] - side) // 2
+    square = frame[top:top + side, left:left + side]
+"""
+_APP_MODEL = '''\
+APP_MODEL_PATH = Path("animals_app.tflite")
+
+
+class AppModel(tf.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    @tf.function(input_signature=[tf.TensorSpec([1, 56, 56, 1], tf.float32, name="crop")])
+    def classify(self, crop):
+        return {{"probabilities": self.model(tf.image.resize(crop, (28, 28), method="{method}"))}}
+
+
+app_model = AppModel(keras_model)
+with quiet():
+    {converter}
+    converter.target_spec.supported_ops = {ops}
+    APP_MODEL_PATH.write_bytes(converter.convert())
+'''
+_SAVED_CLASSIFY = ('tf.saved_model.save(app_model, "saved", signatures={"classify": app_model.classify})\n'
+                   '    converter = tf.lite.TFLiteConverter.from_saved_model("saved")')
+_CONCRETE = "converter = tf.lite.TFLiteConverter.from_concrete_functions([app_model.classify.get_concrete_function()], app_model)"
+_BUILTINS = "[tf.lite.OpsSet.TFLITE_BUILTINS]"
+
 
 # assignment -> [(student, {grade_id: replacement source}, expected score, why)]
 WRONG = {
@@ -142,10 +183,27 @@ mlmodel.save(str(COMPRESSED_PATH))
 '''}, 11, "float16 package saved uncompressed: q2_compressed and q2_size fail"),
     ],
     "05_quiz": WRONG_QUIZ,
+    "06_shipping": [
+        ("squashed", {"q1_answer": _APP_INPUT.format(
+            crop="    square = frame  # the whole frame, squashed by the resize\n",
+            normalize="(stretched - contract.mean) / contract.std")},
+         6, "no centre crop: the 4:3 frames come out wrong; q1_values's hidden twin and q1_hidden_crop fail"),
+        ("fixed_normalization", {"q1_answer": _APP_INPUT.format(
+            crop=_CENTRE_CROP, normalize="stretched / 255  # the course model's numbers, not the contract's")},
+         7, "pixels / 255 whatever the contract: only the hidden other-contracts test fails"),
+        ("serving_default", {"q2_answer": _APP_MODEL.format(
+            method="bilinear", converter=_CONCRETE, ops=_BUILTINS)},
+         7, "converted from the concrete function: its signature is serving_default; q2_signature fails"),
+        ("flex_bicubic", {"q2_answer": _APP_MODEL.format(
+            method="bicubic", converter=_SAVED_CLASSIFY,
+            ops="[tf.lite.OpsSet.TFLITE_BUILTINS, tf.lite.OpsSet.SELECT_TF_OPS]")},
+         5, "bicubic kept as a Flex op: LiteRT cannot run it; q2_builtins, q2_agrees, q2_hidden_crops fail"),
+    ],
 }
 
 # One wrong submission is also checked with course_lib.selfcheck: same visible verdicts.
 SELFCHECK_CASE = ("02_pipeline_trace", "no_stretch")
 
 MAX_SCORE = {"01_metrics": 10, "02_pipeline_trace": 8, "03_conversion": 12,
-             "04_optimization": 13, "05_quiz": 20}
+             "04_optimization": 13, "05_quiz": 20,
+             "06_shipping": 8}
