@@ -8,6 +8,7 @@ produced (model bytes and files) or call the student's functions on inputs of th
 import time
 from pathlib import Path
 
+from course_lib.checks.history import why_missing
 from course_lib.quiet import quiet
 
 SESSION_START = time.time()  # files a check reads must be newer: written by this run
@@ -33,9 +34,18 @@ def _fail(label, text):
 
 
 def _get(label, ns, name, hint="run the answer cell above first"):
-    """A variable of the notebook, or FAIL saying it is missing."""
+    """A variable of the notebook, or FAIL saying it is missing and why, as far as the
+    kernel's history of run cells tells (:mod:`course_lib.checks.history`)."""
     __tracebackhide__ = True
     if name not in ns:
+        why = why_missing(ns, name)
+        if why == "not answered":
+            _fail(label, f"not answered yet: `{name}` is not defined because the answer cell "
+                         f"above stops at `raise NotImplementedError()`: write your code in "
+                         f"place of that line and run the cell again.")
+        if why == "stopped":
+            _fail(label, f"`{name}` is not defined: the cell that defines it ran but stopped "
+                         f"with an error before it did: fix that error and run the cell again.")
         _fail(label, f"`{name}` is not defined: {hint}.")
     return ns[name]
 
@@ -54,8 +64,11 @@ def _call(label, function, *args, what=None):
                 caught = error
     except Exception as error:  # noqa: BLE001
         caught = error
-    if isinstance(caught, NotImplementedError):
-        _fail(label, f"{what} is not written yet (it raises NotImplementedError).")
+    if isinstance(caught, NotImplementedError) and all(type(a) is str and not a for a in caught.args):
+        # nbgrader's stub `raise NotImplementedError()`, left where the answer goes (a
+        # NotImplementedError with a message of the student's own is reported as it is)
+        _fail(label, f"not answered yet: {what} still raises NotImplementedError: write its "
+                     f"code in place of `raise NotImplementedError()` and run its cell again.")
     _fail(label, f"{what} raised {type(caught).__name__}: {caught}")
 
 

@@ -51,18 +51,16 @@ def _q(id, lesson, level, prompt, options, hint, code=""):
 QUESTIONS = (
     # ------------------------------------------------------------ 01 metrics
     _q("q01", "01_metrics", "easy",
-       "A camera app classifies every frame on the phone. Your model reaches 98% test "
-       "accuracy but needs 2 seconds per image on the target phone. Is it ready to ship?",
-       ["Yes: accuracy is what users notice first, and phones get faster every year, so the "
-        "delay will shrink on its own.",
-        "No: it misses the latency budget. A live camera feature must answer in a fraction "
-        "of a second.",
-        "Yes, as long as the model file is small enough to meet the size budget: download size "
-        "matters more than speed.",
-        "No: 98% accuracy is too low for a mobile app; it should reach 99.9% before any "
-        "release."],
-       "A model ships only if it meets every budget at once: size, latency and accuracy. "
-       "Which one fails here?"),
+       "Take the budgets of lesson 01: good is under 10 MB, under 100 ms per image and over 85% "
+       "accuracy; bad is over 50 MB, over 1000 ms or under 70%. A model measures 4 MB, 60 ms "
+       "and 72% test accuracy on the target phone. What is its verdict?",
+       ["Good: two of its three numbers are in the good band, and the majority decides.",
+        "Needs work: size and latency are good, but 72% lies between the two accuracy lines, "
+        "and the worst number decides.",
+        "Bad: 72% is far below the 85% target, so the model fails outright.",
+        "Good: on a phone only size and latency count; accuracy can be raised after release."],
+       "Grade each number against both lines first. Then: which of the three grades is the "
+       "model's verdict?"),
     _q("q02", "01_metrics", "medium",
        "A 3-class model gives this confusion matrix on its test set (rows: actual class, "
        "columns: predicted class). What are the precision and the recall of dog?",

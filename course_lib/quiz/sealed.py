@@ -83,18 +83,18 @@ def reveal(question_id, answer):
 # Generated with sealed_source(); do not edit by hand.
 _SEALED = {
     "q01": ("c9bd960d55b0f8022d5c50d34a523241ad0fea5305842871bf5584989e6ad4ce", {
-        "A": "EibU7JFCZbV3X1BROIsXDWyHC/ldbdQBiZcTrPfXLyiPWECk0I1NwDEcwR2lZxbsZAOzWsMZQOjcmePf"
-             "hZGRxlRv20NYpWPP7qW2run/n0cJX4JwqyKbeBpY8m3EXUVlVTGG1hHhVnTY5Dz1ZGFoX9A0AYyaE1of"
-             "EsZvAODHI04Rlxs6zrvHlOZiISxbKJQXjrTyuItBxIds3vFp6s46dQ==",
-        "B": "py6uv+MCoRN+z/qJ7D+wLH1BJnE0NAOMVD0x3DYExga4xfC+1wcomMnVXBXZYY01/vSqC4JM09ev6pDG"
-             "SjZYGhkXlYGYRRfqw1bv+SW7hmYGhHYLXGD/mHcmXYHbHQlygMsCUSIQu+6VbovE6KJswikBJA1MteYp"
-             "5wVlqaf3n74Vhdf3DPrQJM1dKAFa/JTjtI/ZTWt3YpCzx8d5Z3Fg0g==",
-        "C": "dtnpvM9NEf6nCwvcAX6P89la6ufGQVFbc8Pkvq0lLc8DFg8/gqMOZ/6y+YASQPQW9PxaGUg+I5FsTGel"
-             "uPqX9JVsLSMV7u0S0E5ZMLAFPI1hx4z4T0YwwILW1ZQGQX/MejwkwP5fzLAQKwH1QhNTMeaxvBqrZdVK"
-             "2rbvl1REEiznOOctWQtECwHO8WX9QD+WbSxWp+phaGaJ0+Z6hklxyw==",
-        "D": "AzDfjZJnzQej2Jo4it9ONF9vsXCOeYIlloWkF4eJj1etmAnlD0JUwslBCEnD74DgBiThyEuXC4wB9isK"
-             "mArbUg8A6LSfxVY56mN5rCb5v4sKrw9dr6zBx1hxwlM/+egI8e4QYdkdB2ok8xhOhwDIkxjxE42u/5y1"
-             "pcB2lWWKKMCJffY5Ife+Tn4OEMor5o82uEfSuWW2B0Ji/Ugs8N/ETg==",
+        "A": "EmXa9odGauw+RQMQJc4TB3CQSupXYZ0blcNEsPDCPWGCREiowcVBgTFT1FO/ZAC+JQG+SdZeRKCOhOLV"
+             "1tbMiUNv0FBNpCbRr6q8/afkgwJEWIx0/yKZPVxR5SjJEwd2WTmWylDtQXTO6TW6YylzWdBnRpOQGAoR"
+             "Foh+XaXHdwFV1kI0zrvHlOZiISxbKJQX",
+        "B": "0i6HmLMPoA4/m6bMoSH/KWpIJns+PhPEVGtvlTYEwVX5xeqs1UIog4yUHwWTL8kypLC/C50Fzdf9qIPA"
+             "CzlYVhAB3NXeQE+i1Rmj+TK9nXcex21eVmL/iCgmWYGJG0Q5hIUPBXYev72WZIuXtPFm0SQJJF8Fq6k5"
+             "6gxp5Lnmm7xGn43gHeHbI4cJZEQcs8am",
+        "C": "EoK2+YJNEa2tFk6IC27L89NBtefJRVpLOoXs6KEjLZNZVlU/jrkOZ+i++4wSBbUZ8vlMUFIxZtAlQXKp"
+             "+qjVvdspLStAoKlXgk5OILUMJo01j82sTwFigcaT1d1VQXiCP3lgk/4Ig+JbLA31DFwHMeHz/V6sa9VK"
+             "2rbvl1REEiznOOctWQtECwHO8WX9QD+W",
+        "D": "e2uZ2INnwF7h1MloidRFYEkzsXCOeYIwnZS0AMaIgxO+nA/xUBYVht9cDEvLsIDpCXfhgEPYDpkd+H82"
+             "kRvbWQlE4LefgExx/GU2pCCwtZlDqg9dp7bdk0Vn1QEjt+tUvqMQNZFYByxtoUsah0SJyhbxE42u/5y1"
+             "pcB2lWWKKMCJffY5Ife+Tn4OEMor5o82",
     }),
     "q02": ("2eeea8023411084335be9a0179f229590b6db1393d92877070432355fa6cdaf6", {
         "A": "jdiS/9mvVORK4pDxaRuMDZfjdKN/bFn9TKErqPjsoGn3ydiuEnBKiEaeTyzgfHvWtHjGv+Z1k0wRiiLv"

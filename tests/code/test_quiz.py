@@ -98,6 +98,31 @@ def test_notebook_source_reveals_no_answers():
     assert not re.search(r"\bq\d\d\b\W+[ABCD]\b", source), "no 'q07: B'-style key in the notebook"
 
 
+def test_no_practice_question_repeats_a_lesson_self_check():
+    """A lesson's self-check comes with its worked answer; the same question in the quiz
+    would be answered by reading it. No practice question of the lesson carries every
+    figure of one of its self-check questions (98% and 2 seconds, say)."""
+    figure = r"\d+(?:\.\d+)?\s*(?:%|seconds?\b|s\b|ms\b|MB\b|KB\b)"
+    checked = 0
+    for lesson in quiz.LESSONS:
+        path = ROOT / "notebooks" / f"{lesson}.ipynb"
+        if not path.exists():
+            continue
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            text = "".join(cell["source"])
+            if cell["cell_type"] != "markdown" or "**Question.**" not in text:
+                continue
+            asked = text.split("**Question.**", 1)[1].split("\n\n", 1)[0]
+            figures = {re.sub(r"\s+", " ", f) for f in re.findall(figure, asked)}
+            assert figures, asked
+            checked += 1
+            for q in quiz.questions(lesson=lesson):
+                shown = {re.sub(r"\s+", " ", f) for f in re.findall(figure, q.prompt + q.code)}
+                assert not figures <= shown, f"{q.id} repeats the self-check of {lesson}: {asked!r}"
+    assert checked >= 1
+
+
 # ---------------------------------------------------------------- checking and scoring
 
 def test_check_gives_explanation_when_right_and_why_not_plus_hint_when_wrong():

@@ -18,7 +18,7 @@ from course_lib.quiet import import_tensorflow, quiet
 tf = import_tensorflow()
 
 # Questions about judgement or workflow, not about an API: nothing to call.
-CONCEPTUAL = {"q01", "q05", "q09"}
+CONCEPTUAL = {"q05", "q09"}
 
 
 def answer_is(question_id, letter):
@@ -81,6 +81,33 @@ def test_every_question_is_fact_checked_here_or_declared_conceptual():
 
 
 # ---------------------------------------------------------------- 01 metrics
+
+def test_q01_the_worst_grade_of_the_lesson_budgets_is_the_verdict():
+    """The budgets in the question are lesson 01's, and its own grade() and verdict() give
+    the right option's verdict: accuracy 'needs work', size and latency 'good'."""
+    import ast
+    import json
+    import re
+    from pathlib import Path
+
+    answer_is("q01", "B")
+    lesson = json.loads((Path(__file__).resolve().parents[2] / "notebooks" / "01_metrics.ipynb")
+                        .read_text(encoding="utf-8"))
+    source = next("".join(c["source"]) for c in lesson["cells"] if c.get("id") == "c91b6014")
+    tree = ast.parse(source)
+    tree.body = [s for s in tree.body if isinstance(s, ast.FunctionDef)
+                 or (isinstance(s, ast.Assign) and s.targets[0].id in ("GOOD", "BAD"))]
+    ns = {}
+    exec(compile(tree, "lesson 01", "exec"), ns)  # noqa: S102  (the lesson's own definitions)
+    assert ns["GOOD"] == {"size_mb": 10, "latency_ms": 100, "accuracy": 0.85}
+    assert ns["BAD"] == {"size_mb": 50, "latency_ms": 1000, "accuracy": 0.70}
+    prompt = quiz.question("q01").prompt
+    assert re.findall(r"\d+(?= MB| ms|%)", prompt) == ["10", "100", "85", "50", "1000", "70", "4", "60", "72"]
+    grades = {m: ns["grade"](m, v) for m, v in (("size_mb", 4), ("latency_ms", 60), ("accuracy", 0.72))}
+    assert grades == {"size_mb": "good", "latency_ms": "good", "accuracy": "needs work"}
+    assert ns["verdict"](list(grades.values())) == "needs work"
+    assert quiz.question("q01").option("B").startswith("Needs work")
+
 
 def test_q02_dog_precision_divides_by_the_column_and_recall_by_the_row():
     answer_is("q02", "C")

@@ -148,7 +148,7 @@ def test_q1_mistakes_are_named():
     assert "the average of your per-class recall" in message and "0.86" in message
     assert "use its argument `cm`" in fails(visible.metrics_precision, "q1", {"metrics": notebook_variable})
     assert "expected one number" in fails(visible.metrics_accuracy, "q1", {"metrics": per_class_accuracy})
-    assert "is not written yet" in fails(visible.metrics_recall, "q1", {"metrics": unwritten})
+    assert "not answered yet" in fails(visible.metrics_recall, "q1", {"metrics": unwritten})
     assert "expected a tuple of three" in fails(visible.metrics_recall, "q1",
                                                 {"metrics": lambda cm: [1, 2, 3]})
     assert "`metrics` is not defined" in fails(visible.metrics_recall, "q1", {})

@@ -108,7 +108,7 @@ def test_preprocess_errors_are_reported_not_raised(capsys):
     def unwritten(frame, detail):
         raise NotImplementedError()
 
-    assert "is not written yet" in fails(visible.preprocess_shape, {"preprocess": unwritten}, capsys)
+    assert "not answered yet" in fails(visible.preprocess_shape, {"preprocess": unwritten}, capsys)
     assert "`preprocess` is not defined" in fails(visible.preprocess_values, {}, capsys)
 
 
