@@ -78,9 +78,9 @@ def model_input(label, ns, frame, contract, what):
 def as_pixels(values, contract):
     """A model input back in 0..255 pixel units: dequantized, then de-normalized."""
     values = np.asarray(values, dtype=np.float64)
-    if contract.input.quantized:
-        values = contract.input.scale * (values - contract.input.zero_point)
-    return values * contract.std + contract.mean
+    scale, zero_point = contract.input.scale, contract.input.zero_point
+    real = scale * (values - zero_point) if scale else values  # scale 0: not quantized
+    return real * contract.std + contract.mean
 
 
 def app_input_form(label, ns):
