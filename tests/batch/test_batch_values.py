@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from course_lib import contract
 from course_lib.checks import report
 from course_lib.grade import judge, remote
 
@@ -154,6 +155,13 @@ def test_every_kind_of_value_round_trips_exactly(value):
     assert same(round_trip(value, strict=False), value)  # the kernel sends it
 
 
+def test_a_model_contract_crosses_exactly():
+    for strict in (True, False):
+        arrived = round_trip([CONTRACT, {"c": CONTRACT}], strict=strict)
+        assert arrived == [CONTRACT, {"c": CONTRACT}]
+        assert type(arrived[0].input.scale) is float and type(arrived[0].input.shape) is tuple
+
+
 class Custom:
     pass
 
@@ -280,6 +288,13 @@ def judged(kernel_client, tmp_path):
     return judge.Kernel(tmp_path / "exchange", tmp_path / "scratch", runner, runner), runner
 
 
+# A model contract (course_lib.contract), what exercise 06's app_input is given: with
+# numbers no float32 rounding keeps, and a dtype and shape of its own.
+CONTRACT = contract.Contract(
+    model_file="other.tflite", signature="classify",
+    input=contract.Tensor("crop", (1, 32, 32, 1), "int8", scale=2 / 255, zero_point=-20),
+    output=contract.Tensor("probabilities", (1, 10), "float32"), mean=127.5, std=127.5 + 1e-12)
+
 REPRESENTATIVE = [
     None, True, False, 0, -7, 2**200, 1.5, float("nan"), float("inf"), float("-inf"), -0.0,
     1 - 2j, "text ✓ \ud800", b"\x00bytes", bytearray(b"array"), memoryview(b"view"),
@@ -299,6 +314,7 @@ REPRESENTATIVE = [
     pathlib.PurePosixPath("relative/file"), collections.OrderedDict(b=1, a=2),
     collections.Counter("mississippi"), collections.defaultdict(list, {"cat": [1, 2]}),
     collections.namedtuple("Prediction", "label score")("cat", 0.9),
+    CONTRACT,
 ]
 
 
