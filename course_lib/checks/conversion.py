@@ -101,7 +101,8 @@ def tflite_file(label, ns, path_name="TFLITE_PATH", bytes_name="tflite_from_kera
     """The file at `path_name` was written in this run and holds exactly `bytes_name`."""
     __tracebackhide__ = True
     path = Path(_get(label, ns, path_name))
-    _fresh(label, path, f"write the model with {path_name}.write_bytes({bytes_name})")
+    _fresh(label, path, f"the answer cell writes the bytes of `{bytes_name}` to `{path_name}`, in "
+                        "binary mode (pathlib's Path has a method for bytes)")
     written = path.read_bytes()
     expected = _get(label, ns, bytes_name)
     if not isinstance(expected, (bytes, bytearray)) or written != bytes(expected):
@@ -195,7 +196,8 @@ def coreml_saved(label, ns, path_name="MLPACKAGE_PATH", name="mlmodel"):
     __tracebackhide__ = True
 
     path = Path(_get(label, ns, path_name))
-    _fresh(label, path, f"save the model with {name}.save({path_name})")
+    _fresh(label, path, f"the answer cell saves `{name}` as a package at `{path_name}` (a Core ML "
+                        "model saves itself: see coremltools' MLModel)")
     _, report = _coreml(label, ns, name)
     saved = _read_coreml(label, path, f"{path} does not load")
     if (saved.model_type, saved.class_labels) != (report.model_type, report.class_labels):

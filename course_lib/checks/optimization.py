@@ -107,7 +107,8 @@ def _coreml_package(label, ns, path_name):
     __tracebackhide__ = True
 
     path = Path(_get(label, ns, path_name))
-    _fresh(label, path, f"save the compressed model with compressed_mlmodel.save({path_name})")
+    _fresh(label, path, f"the answer cell saves the compressed model as a package at `{path_name}` "
+                        "(a Core ML model saves itself: see coremltools' MLModel)")
     return path, _read_coreml(label, path, f"{path} does not load")
 
 

@@ -118,8 +118,9 @@ def test_tflite_file(capsys, tflite, tmp_path):
     assert "842,240-byte model" in passes(capsys, grading.tflite_file, "q3", ns)
     path.write_text(tflite["float32"].decode("latin-1")[:1000])
     assert "does not hold the bytes" in fails(capsys, grading.tflite_file, "q3", ns)
-    assert "does not exist" in fails(capsys, grading.tflite_file, "q3",
-                                     dict(ns, TFLITE_PATH=tmp_path / "missing.tflite"))
+    missing = fails(capsys, grading.tflite_file, "q3", dict(ns, TFLITE_PATH=tmp_path / "missing.tflite"))
+    assert "does not exist" in missing and "binary mode" in missing
+    assert "write_bytes" not in missing  # a hint names the API's idea, not the answer's line
     old = tmp_path / "old.tflite"
     old.write_bytes(tflite["float32"])
     os.utime(old, (1_000_000_000, 1_000_000_000))
@@ -201,8 +202,8 @@ def test_coreml_saved(capsys, coreml_models, tmp_path):
         coreml_models["good"].save(str(path))
     ns = {"MLPACKAGE_PATH": path, "mlmodel": coreml_models["good"]}
     assert "loads back as the same model" in passes(capsys, grading.coreml_saved, "q5", ns)
-    assert "does not exist" in fails(capsys, grading.coreml_saved, "q5",
-                                     dict(ns, MLPACKAGE_PATH=tmp_path / "none.mlpackage"))
+    missing = fails(capsys, grading.coreml_saved, "q5", dict(ns, MLPACKAGE_PATH=tmp_path / "none.mlpackage"))
+    assert "does not exist" in missing and "MLModel" in missing and ".save(" not in missing
     assert "holds a different model" in fails(capsys, grading.coreml_saved, "q5",
                                               dict(ns, mlmodel=coreml_models["no_labels"]))
 
