@@ -1,4 +1,5 @@
-"""Figures the lessons share: confusion matrix, training curves, trade-off chart."""
+"""Figures the lessons share: confusion matrix, training curves, trade-off chart (lesson 02's
+pictures of the pipeline are in :mod:`course_lib.pipeline_plots`)."""
 import numpy as np
 from matplotlib.artist import Artist
 
@@ -192,3 +193,6 @@ def pareto_front(points):
         if not dominated:
             front.append(i)
     return front
+
+
+# ------------------------------------------------------------------ lesson 02: the pipeline
