@@ -77,3 +77,19 @@ def test_student_howto_is_the_solutions(assignment):
     """The student version is generated from the solution (never edited by hand)."""
     source = nbformat.read(str(ROOT / "solutions" / assignment / f"{assignment}.ipynb"), as_version=4)
     assert howto(student(assignment)) == howto(source)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_test_cells_do_not_stop_run_all(assignment):
+    """Every test cell carries the `raises-exception` tag, so a FAIL (an error) does not stop
+    Run All in JupyterLab or nbclient: one run shows every verdict (nbgrader still scores the
+    cell 0). Answer cells do not: a student's own error still stops the run where it is."""
+    nb = student(assignment)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    is_test = [bool(nbgrader(c).get("grade") and not nbgrader(c).get("solution")) for c in code]
+    assert any(is_test)
+    for cell, test in zip(code, is_test):
+        tagged = "raises-exception" in cell.metadata.get("tags", [])
+        assert tagged == test, (nbgrader(cell).get("grade_id"), "test cell" if test else "other cell", tagged)
+    text = howto(nb)
+    assert "A failing test cell does not stop *Run All*" in text and "every verdict" in text
