@@ -7,7 +7,7 @@ KERNEL := mobile-course
 # JupyterLab refuses to run as root unless told to.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test setup system-packages clean-outputs student-edition
+.PHONY: lab test setup system-packages clean-outputs student-edition screenshots
 
 setup: $(STAMP)
 
@@ -36,3 +36,8 @@ clean-outputs: setup
 # What students get: lessons, released exercises, the student-side library (see tools/student_edition.py).
 student-edition: setup
 	$(BIN)/python tools/student_edition.py dist/student
+
+# The README's screenshots, taken anew from the current code by the browser tests that show them.
+screenshots: setup system-packages
+	README_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_browser_metrics_slider.py \
+		tests/browser/test_browser_quiz.py
