@@ -17,16 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from readme_shots import README_SHOTS
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = ROOT / "test-output" / "browser"
-# The README's screenshots are these tests' own: `make screenshots` runs the tests with
-# README_SCREENSHOTS=1, which copies these steps' shots into docs/, so the pictures always
-# show the current code. (test name without "test_", step) -> file in docs/
-README_SHOTS = {
-    ("threshold_slider_updates_metrics_and_plot", "after"): "screenshot_metrics_slider.png",
-    ("quiz_gives_feedback_and_keeps_score", "wrong-answer"): "screenshot_quiz.png",
-}
 KERNEL = "mobile-course"
 
 

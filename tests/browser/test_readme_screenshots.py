@@ -1,10 +1,13 @@
-"""The README's screenshots are the browser tests' own (see README_SHOTS in conftest.py):
+"""The README's screenshots are the browser tests' own (see readme_shots.py):
 each picture the README shows is a step some browser test shoots, so `make screenshots`
 takes it anew from the current code."""
 import ast
 import re
+from pathlib import Path
 
-from conftest import README_SHOTS, ROOT
+from readme_shots import README_SHOTS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _shots_by_test():
