@@ -162,9 +162,11 @@ def candidate_models():
     return {name: reference_tflite(name) for name in ("float32", "float16", "dynamic_range", "int8")}
 
 
-def _frames(split, start, count):
+def _frames(split, start, count, height=None, width=None):
+    """Camera frames of images of a split (``height`` x ``width``, square by default)."""
     images = getattr(splits(), split).images[start:start + count]
-    return [data.camera_frame(image, seed=1000 + start + i) for i, image in enumerate(images)]
+    return [data.camera_frame(image, seed=1000 + start + i, height=height, width=width)
+            for i, image in enumerate(images)]
 
 
 def int8_details():

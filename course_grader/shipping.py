@@ -10,12 +10,12 @@ import dataclasses
 import numpy as np
 
 from course_lib import contract as contract_lib
-from course_lib import data, provided
+from course_lib import provided
 from course_lib.checks.report import _fail, _pass
-from course_lib.checks.shipping import (as_pixels, compare_with_keras, course_contract,
-                                        keras_probabilities, model_input)
+from course_lib.checks.models import keras_probabilities
+from course_lib.checks.shipping import as_pixels, compare_with_keras, course_contract, model_input
 from course_lib.quiet import quiet
-from course_grader.references import splits
+from course_grader.references import _frames, splits
 
 # The checks test cells may call (course_lib.grading exports them).
 __all__ = ["app_input_values_exactly", "app_input_crops", "app_input_contracts", "app_model_crops"]
@@ -47,12 +47,6 @@ def reference_app_input(frame, contract, crop=True, normalize=True):
         info = np.iinfo(tensor.dtype)
         values = np.clip(np.round(values / tensor.scale) + tensor.zero_point, info.min, info.max)
     return values.astype(tensor.dtype).reshape(tensor.shape)
-
-
-def _frames(split, start, count, height, width):
-    images = getattr(splits(), split).images[start:start + count]
-    return [data.camera_frame(image, seed=2000 + start + i, height=height, width=width)
-            for i, image in enumerate(images)]
 
 
 def _difference(got, want, contract):
