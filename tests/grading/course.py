@@ -4,6 +4,7 @@ A copy of the course's nbgrader_config.py makes the temporary folder a course of
 (its root, gradebook and folders are relative to the config file), so nothing here
 touches the real gradebook or the committed exercises.
 """
+import ast
 import os
 import re
 import shutil
@@ -157,3 +158,15 @@ def results(course, assignment):
 def autograded_notebook(course, assignment, student):
     return nbformat.read(Path(course) / "autograded" / student / assignment / f"{assignment}.ipynb",
                          as_version=4)
+
+
+def grader_imports(source):
+    """What a module's source imports of the grader-only package ``course_grader``,
+    statically or dynamically: [] for a module that may ship in the student edition."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] == "course_grader"]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("course_grader"):
+            found.append(node.module)
+    return found + [word for word in ("import_module", "__import__") if word in source]
