@@ -65,5 +65,9 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTestsInFeedback, CSSHT
 # through the installed course_lib, not ROOT: a test course may hold only this file.
 _course_lib = importlib.util.find_spec("course_lib")  # found, not imported
 if _course_lib is not None:
-    c.GenerateFeedback.HTMLExporter.template_file = str(
-        Path(_course_lib.origin).parent / "grade" / "templates" / "course_feedback.html.j2")
+    _templates = Path(_course_lib.origin).parent / "grade" / "templates"
+    c.GenerateFeedback.HTMLExporter.template_file = str(_templates / "course_feedback.html.j2")
+    # The formgrader's manual-grading page loads MathJax from this server, not from a CDN
+    # (the course runs offline). The formgrader's exporter reads only this top-level section;
+    # the feedback's own setting above is the more specific one, so it keeps its template.
+    c.HTMLExporter.template_file = str(_templates / "course_formgrade.html.j2")

@@ -37,8 +37,10 @@ FOLDERS = [
 # Instructor-only parts of course_lib: the batch grader, and the benchmark (it converts with
 # the grader's own conversions).
 EXCLUDED = {"course_lib/grade", "course_lib/benchmark.py"}
-# Requirements only the instructor's tools use.
-INSTRUCTOR_ONLY_PACKAGES = {"dask", "playwright", "hypothesis"}
+# Requirements only the instructor's tools use (the batch grader, the tests, the gradebook on
+# PostgreSQL, the formgrader's offline MathJax).
+INSTRUCTOR_ONLY_PACKAGES = {"dask", "playwright", "hypothesis", "psycopg2-binary",
+                            "jupyter-server-mathjax"}
 
 
 def _requirements():
