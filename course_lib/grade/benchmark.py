@@ -41,8 +41,10 @@ def _answers(solution):
     return out
 
 
-def make_batch(course, folder, assignments, students):
-    """A course in ``folder`` with ``students`` complete submissions per assignment."""
+def make_batch(course, folder, assignments, students, kinds=("complete",)):
+    """A course in ``folder`` with ``students`` submissions per assignment. Student i's
+    are of kind ``kinds[i % len(kinds)]``: "complete" (every answer the solution's),
+    "partial" (only the first answer cell filled in) or "blank" (as released)."""
     folder = Path(folder)
     folder.mkdir(parents=True)
     shutil.copy(Path(course) / "nbgrader_config.py", folder)
@@ -51,13 +53,15 @@ def make_batch(course, folder, assignments, students):
         _nbgrader(folder, "generate_assignment", assignment, "--force")
         solution = nbformat.read(folder / "solutions" / assignment / f"{assignment}.ipynb", 4)
         answers = _answers(solution)
+        filled = {"complete": answers, "partial": dict(list(answers.items())[:1]), "blank": {}}
         released = folder / "exercises" / assignment / f"{assignment}.ipynb"
         for i in range(students):
             nb = nbformat.read(released, 4)
+            chosen = filled[kinds[i % len(kinds)]]
             for cell in nb.cells:
                 grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-                if grade_id in answers:
-                    cell.source = answers[grade_id]
+                if grade_id in chosen:
+                    cell.source = chosen[grade_id]
             target = folder / "submitted" / f"student{i + 1:02d}" / assignment
             target.mkdir(parents=True)
             nbformat.write(nb, str(target / f"{assignment}.ipynb"))
@@ -65,7 +69,8 @@ def make_batch(course, folder, assignments, students):
     return folder
 
 
-def _scores(course):
+def scores(course):
+    """{(assignment, student): score} of a course's sqlite gradebook."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
@@ -80,7 +85,7 @@ def _grade_copy(batch_course, folder, assignments, workers):
     start = time.perf_counter()
     outcomes = batch.grade(folder, assignments, workers=workers, force=True, progress=False,
                            log=lambda *_: None)
-    return time.perf_counter() - start, outcomes, _scores(folder)
+    return time.perf_counter() - start, outcomes, scores(folder)
 
 
 def run(course, assignments, students, workers):
@@ -99,7 +104,7 @@ def run(course, assignments, students, workers):
         for assignment in assignments:
             _nbgrader(serial, "autograde", assignment, "--force")
         serial_seconds = time.perf_counter() - start
-        serial_scores = _scores(serial)
+        serial_scores = scores(serial)
 
         one_seconds, one, one_scores = _grade_copy(fresh, Path(tmp) / "one", assignments, 1)
         many_seconds, many, many_scores = _grade_copy(fresh, Path(tmp) / "many", assignments,
