@@ -1,12 +1,19 @@
 """Shared fixtures: the real data, the shipped reference model and its conversions.
 
-Conversions take seconds each, so they are made once per test session.
+Conversions take seconds each, so they are made once per test session; so is the
+throwaway PostgreSQL server of the gradebook tests.
 """
+import sys
+from pathlib import Path
+
 import course_lib  # noqa: F401  (selects Keras 2 before anything imports TensorFlow)
 import pytest
 
 from course_grader import conversions
 from course_lib import data, model as model_lib
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import postgres_server  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +36,31 @@ def tflite_variants(reference_model, splits):
     """{variant name: .tflite bytes} for every TFLite variant of the reference model."""
     calibration = splits.train.normalized()
     return {v: conversions.to_tflite(reference_model, v, calibration) for v in conversions.TFLITE_VARIANTS}
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server (tests/postgres_server.py), skipped with how to install it
+    if PostgreSQL is missing; ``postgres.create_database(name)`` gives a new database's URL."""
+    with postgres_server.running() as server:
+        yield server
+
+
+# `make test` runs the suite on two pytest workers (pytest-xdist, `--dist loadgroup`). Tests
+# that share an expensive fixture must stay on one worker, or it is made twice: a folder whose
+# conftest makes one for all its files (the graded course, the hostile batch, the browser's
+# JupyterLab, the hub) is one group; a file with module fixtures is one group; each lesson,
+# which shares nothing, goes wherever a worker is free.
+SHARED_FOLDERS = {"grading", "batch", "browser", "hub"}
+UNGROUPED_FOLDERS = {"notebooks"}
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        relative = item.path.resolve().relative_to(tests)
+        folder = relative.parts[0]
+        if folder in UNGROUPED_FOLDERS:
+            continue
+        group = folder if folder in SHARED_FOLDERS else relative.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))

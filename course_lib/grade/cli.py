@@ -55,9 +55,12 @@ def main(argv=None):
     if args.benchmark:
         from course_lib.grade import benchmark
 
+        # It grades scratch copies, each with its own sqlite gradebook: never a shared
+        # gradebook that NBGRADER_DB_URL names (its scratch students would land there).
+        os.environ.pop("NBGRADER_DB_URL", None)
         benchmark.main(args)
         return
-    from course_lib.grade import batch
+    from course_lib.grade import batch, record
 
     # nbgrader's own gradebook code trips SQLAlchemy's autoflush warnings; they are not ours to fix.
     warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -65,7 +68,7 @@ def main(argv=None):
         outcomes = batch.grade(args.course, args.assignments or None, args.students,
                                workers=args.workers, scheduler=args.scheduler, force=args.force,
                                notebook_timeout=args.notebook_timeout)
-    except (FileNotFoundError, batch.GraderUnavailable) as error:
+    except (FileNotFoundError, batch.GraderUnavailable, record.GradebookUnavailable) as error:
         sys.exit(f"error: {error}")
     not_graded = sum(o.status == batch.NOT_GRADED for o in outcomes)
     if not_graded:

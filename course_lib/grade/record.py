@@ -25,8 +25,12 @@ configured it. Only the coordinator touches the gradebook (sqlite has one writer
 
 SaveAutoGrades sets only the automatic score: a manual score a grader entered in the
 formgrader survives any number of regrades.
+
+A gradebook that cannot be opened (its database driver missing, its server unreachable)
+raises :class:`GradebookUnavailable`, whose message names the URL, password hidden.
 """
 import os
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -39,6 +43,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 from traitlets.utils.importstring import import_item
@@ -56,6 +62,45 @@ def load_config(course):
     config = PyFileConfigLoader(path.name, path=str(course)).load_config()
     config.CourseDirectory.root = config.CourseDirectory.get("root", str(course))
     return config
+
+
+class GradebookUnavailable(Exception):
+    """The gradebook's database cannot be opened: nothing was graded."""
+
+
+def shown_url(url):
+    """A database URL as it may be printed: its password, if any, as ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL SQLAlchemy reads: hide whatever sits between : and @
+        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def gradebook_problem(url, error):
+    """What an instructor needs to read when the gradebook at ``url`` cannot be opened."""
+    where = (" (from NBGRADER_DB_URL)" if os.environ.get("NBGRADER_DB_URL") == url
+             else " (CourseDirectory.db_url in nbgrader_config.py)")
+    head = f"cannot open the gradebook {shown_url(url)}{where}: "
+    if isinstance(error, ImportError):
+        if error.name == "psycopg":  # SQLAlchemy 2.1's driver for a bare postgresql:// URL
+            return head + ("its database driver, the Python module psycopg, is not installed. "
+                           "The course installs psycopg2 (requirements.txt): name it in the URL, "
+                           "postgresql+psycopg2://user:password@host:port/database")
+        return head + (f"its database driver, the Python module {error.name}, is not installed "
+                       "(`pip install -r requirements.txt` installs psycopg2 for "
+                       "postgresql+psycopg2:// URLs)")
+    if isinstance(error, ArgumentError):
+        return head + (f"not a database URL SQLAlchemy can use ({error}); expected e.g. "
+                       "postgresql+psycopg2://user:password@host:port/database or sqlite:///path")
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        expected = f"a sqlite file this user can create or write at {parsed.database}"
+    else:
+        expected = (f"a {parsed.get_backend_name()} server at {parsed.host or 'localhost'}"
+                    f"{':' + str(parsed.port) if parsed.port else ''} accepting user "
+                    f"{parsed.username or '(none)'} into database {parsed.database}")
+    reason = " ".join(str(getattr(error, "orig", None) or error).split())  # the driver's own words
+    return head + f"expected {expected}; it answered: {reason[:300]}"
 
 
 class _Text(HTMLParser):
@@ -125,7 +170,10 @@ class Recorder:
         self._execute, self._after_execute = steps[at], steps[at + 1:]
 
     def gradebook(self):
-        return Gradebook(self.db_url, self.coursedir.course_id)
+        try:
+            return Gradebook(self.db_url, self.coursedir.course_id)
+        except (ImportError, SQLAlchemyError) as error:  # a driver or database problem, not a bug
+            raise GradebookUnavailable(gradebook_problem(self.db_url, error)) from error
 
     def notebooks(self, assignment):
         """Names of the assignment's notebooks, from the gradebook."""

@@ -2,9 +2,10 @@
 SIGKILL and run again, manual grades kept through a regrade, a kernel that dies.
 
 Every test grades 05_quiz submissions (a few seconds each) with the real command line,
-in a copy of one temporary course. Expected scores come from the grader's own answers
-for each student (course_grader.quiz): each wrong submission answers chosen questions
-wrongly.
+in a copy of one temporary course whose gradebook is its sqlite file; the kill -9 test
+runs a second time with the gradebook on a real PostgreSQL server (NBGRADER_DB_URL).
+Expected scores come from the grader's own answers for each student (course_grader.quiz):
+each wrong submission answers chosen questions wrongly.
 """
 import contextlib
 import csv
@@ -14,21 +15,23 @@ import random
 import shlex
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 
 import psutil
 import pytest
 from nbgrader.api import Gradebook
+from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grading"))
 
-from course import make_course, results, solution_answers, student_notebook, submit  # noqa: E402
+from course import (gradebook_url, make_course, results, run_nbgrader,  # noqa: E402
+                    solution_answers, student_notebook, submit)
 
 from course_grader import quiz as grader  # noqa: E402
 from course_lib.grade.batch import REPORT  # noqa: E402
@@ -96,6 +99,17 @@ def course(quiz_template, tmp_path):
     return Path(shutil.copytree(quiz_template, tmp_path / "course"))
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, course):
+    """The grader's NBGRADER_DB_URL: None, the course's own sqlite gradebook; or a new
+    database on the test PostgreSQL server, with the quiz generated into it."""
+    if request.param == "sqlite":
+        return None
+    url = request.getfixturevalue("postgres").create_database(f"cluster_{uuid.uuid4().hex[:8]}")
+    run_nbgrader(course, "generate_assignment", QUIZ, "--force", db_url=url)
+    return url
+
+
 # ------------------------------------------------------------------ running the grader
 
 def grader_command(course, *options):
@@ -103,15 +117,17 @@ def grader_command(course, *options):
             "--notebook-timeout", str(NOTEBOOK_TIMEOUT), *options]
 
 
-def grader_env():
+def grader_env(db_url=None):
     env = dict(os.environ)
-    env.pop("NBGRADER_DB_URL", None)  # the temporary course uses its own sqlite gradebook
+    env.pop("NBGRADER_DB_URL", None)  # by default the temporary course uses its own sqlite gradebook
+    if db_url:
+        env["NBGRADER_DB_URL"] = db_url
     return env
 
 
-def run_grader(course, *options):
+def run_grader(course, *options, db_url=None):
     """Run the command to the end; return what it printed on stdout."""
-    done = subprocess.run(grader_command(course, *options), cwd=ROOT, env=grader_env(),
+    done = subprocess.run(grader_command(course, *options), cwd=ROOT, env=grader_env(db_url),
                           capture_output=True, text=True, timeout=GRADER_TIMEOUT)
     assert done.returncode == 0, f"the grader failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done.stdout
@@ -137,28 +153,33 @@ def csv_scores(course):
     return {row["student"]: float(row["score"]) for row in rows}
 
 
-def gradebook_rows(course):
+def gradebook_rows(course, db_url=None):
     """({student: submission rows}, {student: Counter of grade rows per grade cell}), read
-    from the sqlite file itself, so that a duplicate could not hide behind nbgrader's API."""
-    with contextlib.closing(sqlite3.connect(course / "gradebook.db")) as db:
-        submissions = Counter(student for (student,) in db.execute(
-            "SELECT student_id FROM submitted_assignment"))
-        grades = {}
-        for student, cell in db.execute(
-                "SELECT sa.student_id, c.name FROM grade g "
-                "JOIN submitted_notebook sn ON g.notebook_id = sn.id "
-                "JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
-                "JOIN base_cell c ON g.cell_id = c.id"):
-            grades.setdefault(student, Counter())[cell] += 1
+    from the database's tables with SQL, so that a duplicate could not hide behind
+    nbgrader's API (the course's sqlite file, or the database at ``db_url``)."""
+    engine = create_engine(gradebook_url(course, db_url))
+    try:
+        with engine.connect() as db:
+            submissions = Counter(student for (student,) in db.execute(text(
+                "SELECT student_id FROM submitted_assignment")))
+            grades = {}
+            for student, cell in db.execute(text(
+                    "SELECT sa.student_id, c.name FROM grade g "
+                    "JOIN submitted_notebook sn ON g.notebook_id = sn.id "
+                    "JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
+                    "JOIN base_cell c ON g.cell_id = c.id")):
+                grades.setdefault(student, Counter())[cell] += 1
+    finally:
+        engine.dispose()
     return submissions, grades
 
 
-def assert_graded_exactly(course, expected):
+def assert_graded_exactly(course, expected, db_url=None):
     """Scores in the report and the gradebook are the expected ones; nothing counted twice."""
     assert csv_scores(course) == expected
-    gradebook = results(course, QUIZ)
+    gradebook = results(course, QUIZ, db_url)
     assert {student: r["score"] for student, r in gradebook.items()} == expected
-    submissions, grades = gradebook_rows(course)
+    submissions, grades = gradebook_rows(course, db_url)
     assert submissions == Counter(list(expected))  # one submission per student
     for student in expected:
         assert grades[student] == Counter(QUESTIONS), student  # one grade row per grade cell
@@ -230,11 +251,11 @@ def journal_entries(course):
         return {}
 
 
-def kill_grader_when(course, moment, *options):
+def kill_grader_when(course, moment, *options, db_url=None):
     """Start the grader, SIGKILL it as soon as ``moment(processes under it)`` holds, and
     check that what it started ends: its Dask workers at once, the runners after their notebook."""
     with open(course / "killed-run.log", "ab") as log:
-        grader = subprocess.Popen(grader_command(course, *options), cwd=ROOT, env=grader_env(),
+        grader = subprocess.Popen(grader_command(course, *options), cwd=ROOT, env=grader_env(db_url),
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     tree = Tree(grader.pid)
     try:
@@ -274,32 +295,35 @@ def stale_scratch_folders():
     return stale
 
 
-def test_killed_grader_resumes_without_counting_twice(course):
+def test_killed_grader_resumes_without_counting_twice(course, db_url):
     expected = submit_mix(course, [1, 2, 3, 5, 8, 13])
     assert len(expected) == 8
 
     # Killed early: a notebook is being graded, no result has come back yet.
-    kill_grader_when(course, lambda processes: any(map(is_runner, processes)), "--workers", "2")
+    kill_grader_when(course, lambda processes: any(map(is_runner, processes)), "--workers", "2",
+                     db_url=db_url)
     assert journal_entries(course) == {}
 
     # Killed mid-way: some submissions are finished, not all.
     kill_grader_when(course, lambda _: 0 < len(journal_entries(course)) < len(expected),
-                     "--workers", "2")
+                     "--workers", "2", db_url=db_url)
     finished = journal_entries(course)
     assert 0 < len(finished) < len(expected)
 
-    stdout = run_grader(course, "--workers", "2")
+    stdout = run_grader(course, "--workers", "2", db_url=db_url)
     assert summary_counts(stdout) == {"graded": len(expected) - len(finished), "failed": 0,
                                       "skipped": len(finished)}
-    assert_graded_exactly(course, expected)
+    assert_graded_exactly(course, expected, db_url)
     # The killed runners' scratch folders are gone too (removed when the next run started).
     assert stale_scratch_folders() == []
     assert sorted(journal_entries(course)) == sorted(f"{s}/{QUIZ}" for s in expected)
 
     # Once more: everything is in the journal, so nothing is graded and nothing changes.
-    stdout = run_grader(course, "--workers", "2")
+    stdout = run_grader(course, "--workers", "2", db_url=db_url)
     assert summary_counts(stdout) == {"graded": 0, "failed": 0, "skipped": len(expected)}
-    assert_graded_exactly(course, expected)
+    assert_graded_exactly(course, expected, db_url)
+    if db_url:  # the scores above came from PostgreSQL: the course's sqlite file got none
+        assert gradebook_rows(course) == (Counter(), {})
 
 
 # ------------------------------------------------------------------ manual grades

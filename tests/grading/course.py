@@ -29,9 +29,10 @@ ASSIGNMENTS = ["01_metrics", "02_pipeline_trace", "03_conversion", "04_optimizat
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 
-def run_nbgrader(course, *args, timeout=900):
-    """Run an nbgrader command in ``course``; return (stdout+stderr, seconds)."""
-    log, seconds, _ = _run_measured(course, args, timeout)
+def run_nbgrader(course, *args, timeout=900, db_url=None):
+    """Run an nbgrader command in ``course``; return (stdout+stderr, seconds). ``db_url``: the
+    gradebook's URL (NBGRADER_DB_URL), else the course's own sqlite gradebook."""
+    log, seconds, _ = _run_measured(course, args, timeout, db_url)
     return log, seconds
 
 
@@ -48,11 +49,13 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
-def _run_measured(course, args, timeout):
+def _run_measured(course, args, timeout, db_url=None):
     """(output, seconds, largest resident set in bytes of the command's process tree: the
     command and the kernels it started, which it waits for)."""
     env = dict(os.environ)
-    env.pop("NBGRADER_DB_URL", None)  # the temporary course uses its own sqlite gradebook
+    env.pop("NBGRADER_DB_URL", None)  # by default the temporary course uses its own sqlite gradebook
+    if db_url:
+        env["NBGRADER_DB_URL"] = db_url
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         peak = Path(folder) / "peak"
@@ -82,8 +85,9 @@ c.KernelManager.ip = os.path.join(_ipc, "kernel")
 """
 
 
-def make_course(path, assignments=ASSIGNMENTS):
-    """A course folder with the config and the solution notebooks; release generated."""
+def make_course(path, assignments=ASSIGNMENTS, db_url=None):
+    """A course folder with the config and the solution notebooks; release generated (into
+    the gradebook at ``db_url`` if given, else the course's own sqlite gradebook)."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", path / "nbgrader_config.py")
@@ -93,7 +97,7 @@ def make_course(path, assignments=ASSIGNMENTS):
         shutil.copytree(ROOT / "solutions" / a, path / "solutions" / a)
     # One nbgrader process for all of them ("*": every assignment in solutions/): each
     # process costs ~6 s of imports and gradebook set-up.
-    run_nbgrader(path, "generate_assignment", "*", "--force")
+    run_nbgrader(path, "generate_assignment", "*", "--force", db_url=db_url)
     return path
 
 
@@ -140,9 +144,15 @@ def autograde(course, assignment):
     return _run_measured(course, ("autograde", assignment, "--force"), timeout=900)
 
 
-def results(course, assignment):
-    """{student: {"score", "max_score", "needs_manual_grade", "cells": {grade_id: score}}}."""
-    url = f"sqlite:///{Path(course) / 'gradebook.db'}"
+def gradebook_url(course, db_url=None):
+    """``db_url`` if given (a course graded with NBGRADER_DB_URL), else the course's sqlite file."""
+    return db_url or f"sqlite:///{Path(course) / 'gradebook.db'}"
+
+
+def results(course, assignment, db_url=None):
+    """{student: {"score", "max_score", "needs_manual_grade", "cells": {grade_id: score}}},
+    read from the course's sqlite gradebook, or from the one at ``db_url``."""
+    url = gradebook_url(course, db_url)
     out = {}
     with Gradebook(url) as gb:
         for sub in gb.assignment_submissions(assignment):

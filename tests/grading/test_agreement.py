@@ -5,20 +5,26 @@ unanswered notebook and each wrong-in-one-way answer), the scores of
 
 - plain ``nbgrader autograde`` (conftest.py's ``graded``),
 - the batch grader, ``python -m course_lib.grade`` (sandboxed, tests in the judge), on the
-  very same submitted files, in one run over all five assignments,
+  very same submitted files, in one run over all six assignments, with its gradebook on a
+  real PostgreSQL server (NBGRADER_DB_URL; plain nbgrader's gradebooks are sqlite files),
 - the student's self-check (``course_lib.selfcheck``, visible tests),
 
-agree test cell by test cell. Run again without ``--force``, the batch grader skips every
-submission and writes a ``grading_report.csv`` identical to the first.
+agree test cell by test cell: so the scores a PostgreSQL gradebook holds are exactly the
+ones of sqlite, at no extra grading. (Without PostgreSQL on the machine, the batch run uses
+a sqlite gradebook and test_batch_gradebook_was_postgresql says so by skipping.) Run again
+without ``--force``, the batch grader skips every submission and writes a
+``grading_report.csv`` identical to the first.
 """
 import csv
 import io
+import os
 import shutil
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
+import postgres_server
 import pytest
 
 from course import ASSIGNMENTS, ROOT, make_course, results
@@ -31,27 +37,45 @@ IDS = [f"{a}-{s}" for a, s in HONEST]
 BATCH_TIMEOUT = 1800  # the whole command: a hang fails the test instead of blocking the suite
 
 
-def _grade_command(course):
+def _grade_command(course, db_url):
+    env = dict(os.environ)
+    env.pop("NBGRADER_DB_URL", None)  # without db_url: the course's own sqlite gradebook
+    if db_url:
+        env["NBGRADER_DB_URL"] = db_url
     return subprocess.run([sys.executable, "-m", "course_lib.grade", "--course", str(course),
-                           "--workers", "2"], capture_output=True, text=True,
+                           "--workers", "2"], capture_output=True, text=True, env=env,
                           timeout=BATCH_TIMEOUT)
 
 
 @pytest.fixture(scope="session")
-def batch_graded(graded, tmp_path_factory):
+def batch_graded(graded, tmp_path_factory, request):
     """The submissions plain nbgrader graded, copied into one course, graded twice by the
-    batch grader: {"results", "first", "second" (grading_report.csv text), "rerun" (its output)}."""
-    course = make_course(tmp_path_factory.mktemp("agreement") / "course", ASSIGNMENTS)
+    batch grader into a PostgreSQL gradebook (sqlite if none can be started here):
+    {"results", "first", "second" (grading_report.csv text), "rerun" (its output), "db_url",
+    "sqlite_file" (whether a sqlite gradebook appeared in the course)}."""
+    db_url = None
+    if not postgres_server.missing():  # else the `postgres` fixture would skip every test here
+        db_url = request.getfixturevalue("postgres").create_database("agreement")
+    course = make_course(tmp_path_factory.mktemp("agreement") / "course", ASSIGNMENTS, db_url=db_url)
     for assignment, student in HONEST:
         source = graded[assignment].course / "submitted" / student / assignment
         shutil.copytree(source, course / "submitted" / student / assignment)
-    first = _grade_command(course)
+    first = _grade_command(course, db_url)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     first_csv = (course / REPORT).read_text()
-    rerun = _grade_command(course)
+    rerun = _grade_command(course, db_url)
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
-    return {"results": {a: results(course, a) for a in ASSIGNMENTS}, "first": first_csv,
-            "second": (course / REPORT).read_text(), "rerun": rerun.stdout}
+    return {"results": {a: results(course, a, db_url) for a in ASSIGNMENTS}, "first": first_csv,
+            "second": (course / REPORT).read_text(), "rerun": rerun.stdout, "db_url": db_url,
+            "sqlite_file": (course / "gradebook.db").exists()}
+
+
+def test_batch_gradebook_was_postgresql(batch_graded):
+    """The agreement below compares plain nbgrader's sqlite scores with PostgreSQL's."""
+    if batch_graded["db_url"] is None:
+        pytest.skip(f"the batch run used sqlite: {postgres_server.missing()}")
+    assert batch_graded["db_url"].startswith("postgresql")
+    assert not batch_graded["sqlite_file"], "the batch run wrote a sqlite gradebook in the course"
 
 
 def _selfcheck(path):
