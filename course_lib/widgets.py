@@ -9,10 +9,18 @@ detector on its precision-recall curve.
 The numbers come from the lesson's own ``detector_at(scores, is_positive, threshold)``
 (precision, recall and the counts at one threshold), passed in as ``measure``: computing
 them is what the lesson teaches and an exercise asks for, so this module only draws.
+
+``drop_dead_widget_views``: a Jupyter server extension (enabled by tools/setup_env.py) that
+keeps saved notebooks free of widget views nothing can bring back; see its docstring.
 """
 import numpy as np
 
 from course_lib.errors import CourseInputError
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+SAVED_VIEW_TEXT = ("[An interactive widget was here. Widgets live in the kernel that made them: "
+                   "run this cell again to show it.]")
 
 
 def detector_summary(row, positive_name="dog"):
@@ -125,3 +133,35 @@ class ThresholdDashboard:
         from IPython.display import display
 
         display(self.widget)
+
+
+def drop_dead_widget_views(model, **kwargs):
+    """Jupyter server pre-save hook: in a notebook being saved, replace each widget view
+    whose widget's state is not saved in the notebook by a line of text.
+
+    A widget view in a cell's output is only a model id; the widget lives in the kernel.
+    When the notebook is opened again with a new kernel (a restart, the next day),
+    JupyterLab's widget manager (@jupyter-widgets/jupyterlab-manager) finds the model
+    neither in the kernel nor in the notebook's saved widget state and shows "Error
+    displaying widget: model not found"; it renders the widget view ahead of the output's
+    text/plain fallback, so the fallback is never shown. Views whose state the notebook
+    does carry ("Save Widget State Automatically") are kept: they render from it.
+    """
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    notebook = model["content"]
+    saved = (((notebook.get("metadata") or {}).get("widgets") or {})
+             .get(WIDGET_STATE, {}).get("state", {}))
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs") or []:
+            view = (output.get("data") or {}).get(WIDGET_VIEW)
+            if isinstance(view, dict) and view.get("model_id") and view["model_id"] not in saved:
+                output["data"] = {"text/plain": SAVED_VIEW_TEXT}
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "course_lib.widgets"}]
+
+
+def _load_jupyter_server_extension(serverapp):
+    serverapp.contents_manager.register_pre_save_hook(drop_dead_widget_views)

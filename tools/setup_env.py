@@ -5,9 +5,11 @@
 - registers the course's Jupyter kernel, whose environment selects Keras 2 and
   quiets TensorFlow's C++ logs before anything imports TensorFlow;
 - enables the nbgrader and widget extensions in this environment (with ``--student``,
-  only those students use: Validate and the Assignment List).
+  only those students use: Validate and the Assignment List), and the course's save hook
+  for widget outputs (``course_lib.widgets``, both editions).
 """
 import argparse
+import json
 import subprocess
 import sys
 import sysconfig
@@ -48,6 +50,19 @@ def main():
         state = "disable" if args.student else "enable"
         run("jupyter", "labextension", state, "--level=sys_prefix", f"@jupyter/nbgrader:{plugin}")
     run("jupyter", "labextension", "enable", "--level=sys_prefix", "@jupyter-widgets/jupyterlab-manager")
+    enable_widget_save_hook()
+
+
+def enable_widget_save_hook():
+    """Both editions: saving a notebook turns each widget view no new kernel can bring back
+    into a line of text, instead of "Error displaying widget: model not found" when the
+    notebook is reopened (``course_lib.widgets.drop_dead_widget_views``). `jupyter server
+    extension enable` only switches on extensions whose package ships this file, and
+    course_lib is no installed package, so the file is written here."""
+    folder = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d"
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {"ServerApp": {"jpserver_extensions": {"course_lib.widgets": True}}}
+    (folder / "course_lib.widgets.json").write_text(json.dumps(config, indent=2) + "\n")
 
 
 if __name__ == "__main__":

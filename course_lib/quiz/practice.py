@@ -61,12 +61,40 @@ class Quiz:
         letter = q.normalize(answer)
         attempts = self._attempts.setdefault(q.id, [])
         attempts.append(letter)
+        return self._feedback(q, letter, first_attempt=len(attempts) == 1)
+
+    def _feedback(self, q, letter, first_attempt):
         correct = is_correct(q.id, letter)
         return Feedback(q.id, letter, correct, reveal(q.id, letter),
-                        "" if correct else q.hint, first_attempt=len(attempts) == 1)
+                        "" if correct else q.hint, first_attempt=first_attempt)
 
     def attempts(self, question_id):
         return tuple(self._attempts.get(self._question(question_id).id, ()))
+
+    def last_feedback(self, question_id):
+        """The Feedback of the last answer checked on this question, or None."""
+        tries = self.attempts(question_id)
+        if not tries:
+            return None
+        return self._feedback(question(question_id), tries[-1], first_attempt=len(tries) == 1)
+
+    def answers(self):
+        """{question id: [letters in the order they were checked]}, for saving."""
+        return {qid: list(tries) for qid, tries in self._attempts.items()}
+
+    def restore(self, answers):
+        """Replace the recorded answers by ``answers`` (as :meth:`answers` gives them).
+        Anything that is not an answer to this quiz raises CourseInputError and changes
+        nothing."""
+        if not isinstance(answers, dict):
+            raise CourseInputError(f"answers must be a dict; got {type(answers).__name__}.")
+        restored = {}
+        for qid, tries in answers.items():
+            q = self._question(qid)
+            if not isinstance(tries, list) or not tries:
+                raise CourseInputError(f"{q.id}: expected a non-empty list of letters; got {tries!r}.")
+            restored[q.id] = [q.normalize(letter) for letter in tries]
+        self._attempts = restored
 
     def score(self):
         first_right = sum(is_correct(qid, tries[0]) for qid, tries in self._attempts.items())

@@ -150,7 +150,7 @@ class LabPage:
         # The kernel is ready when the toolbar's status says idle.
         self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
 
-    def run_all(self, timeout_s=240, wait=True):
+    def run_all(self, timeout_s=600, wait=True):
         # Commands act on the focused notebook: select its first cell before using the menu.
         # A kernel that has only just connected can drop the request: then ask again.
         prompts = self.page.locator(".jp-CodeCell .jp-InputPrompt")
@@ -178,7 +178,7 @@ class LabPage:
             assert time.time() < deadline, f"the cell with {text!r} did not run"
             time.sleep(0.5)
 
-    def wait_idle(self, timeout_s=240, every_cell=True):
+    def wait_idle(self, timeout_s=600, every_cell=True):
         """Wait until the kernel is idle and nothing is queued ("[*]"); with ``every_cell``,
         also until every code cell has run (its prompt shows "[n]:")."""
         self.page.wait_for_function(
@@ -192,6 +192,45 @@ class LabPage:
 
     def error_outputs(self):
         return self.page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+
+    def api(self, method, path):
+        """Call the server's REST API (``/api/...``) as this page's user; the JSON answer."""
+        import json
+
+        request = urllib.request.Request(f"{self.base}{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def save_notebook(self, relpath, timeout_s=60):
+        """File > Save Notebook (what autosave does); returns the notebook as saved on disk."""
+        before = self.api("GET", f"/api/contents/{relpath}?content=0")["last_modified"]
+        self.menu("File", "Save Notebook")
+        # The server writes the file in place: read it only once the save is over, when the
+        # file is newer and the tab has lost its unsaved-changes mark (content=0 only stats).
+        deadline = time.time() + timeout_s
+        while (self.api("GET", f"/api/contents/{relpath}?content=0")["last_modified"] == before
+               or self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-dirty").count()):
+            assert time.time() < deadline, f"{relpath} was not saved"
+            time.sleep(0.5)
+        return self.api("GET", f"/api/contents/{relpath}")["content"]
+
+    def open_in_new_kernel(self, relpath):
+        """Close the notebook, shut its kernel down (as a server restart or the next day
+        does) and open it again: the widgets of that kernel are gone with it."""
+        self.page.goto("about:blank")
+        for session in self.api("GET", "/api/sessions"):
+            if session["path"] == relpath:
+                self.api("DELETE", f"/api/sessions/{session['id']}")
+        self.open_notebook(relpath)
+
+    def widget_errors(self, timeout_s=30):
+        """Outputs showing "Error displaying widget ...", once no widget is still loading."""
+        self.page.wait_for_function("() => !document.body.innerText.includes('Loading widget...')",
+                                    timeout=timeout_s * 1000, polling=500)
+        return [text for text in self.page.locator(".jp-OutputArea-output").all_inner_texts()
+                if "Error displaying widget" in text or "model not found" in text]
 
 
 @pytest.fixture

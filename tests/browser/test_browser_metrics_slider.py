@@ -1,7 +1,12 @@
 """A student runs the metrics lesson in JupyterLab and moves the threshold slider:
-precision, recall and the counts change, and the plot is drawn again."""
+precision, recall and the counts change, and the plot is drawn again. Saved and opened
+again in a new kernel, the lesson shows no dead widget."""
 import re
 import time
+
+from course_lib.widgets import SAVED_VIEW_TEXT, WIDGET_VIEW
+
+NOTEBOOK = "notebooks/01_metrics.ipynb"
 
 PATTERN = re.compile(r"precision ([\d.]+) · recall ([\d.]+) · false alarms (\d+) · missed dogs (\d+)")
 
@@ -21,8 +26,8 @@ def settle(dashboard, readout, quiet_s=3, timeout_s=30):
 
 
 def test_threshold_slider_updates_metrics_and_plot(lab_page):
-    lab_page.open_notebook("notebooks/01_metrics.ipynb")
-    lab_page.run_all(timeout_s=240)
+    lab_page.open_notebook(NOTEBOOK)
+    lab_page.run_all(timeout_s=600)  # a limit to catch a hang, not a speed target
     page = lab_page.page
     slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="threshold")).first
     slider.scroll_into_view_if_needed()
@@ -55,3 +60,16 @@ def test_threshold_slider_updates_metrics_and_plot(lab_page):
     settle(dashboard, readout)
     lab_page.shot("after")
     assert lab_page.error_outputs() == []
+
+    # Saved (as autosave does) and opened again in a new kernel: no "model not found", the
+    # dashboard's output says to run its cell again.
+    saved = lab_page.save_notebook(NOTEBOOK)
+    outputs = [o for cell in saved["cells"] for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
+    assert [o for o in outputs if o.get("data", {}).get("text/plain") == SAVED_VIEW_TEXT]
+    lab_page.open_in_new_kernel(NOTEBOOK)
+    assert lab_page.widget_errors() == []
+    note = page.locator(".jp-CodeCell", has_text="ThresholdDashboard(").locator(
+        ".jp-OutputArea-output", has_text="run this cell again")
+    note.first.scroll_into_view_if_needed()
+    lab_page.shot("reopened")

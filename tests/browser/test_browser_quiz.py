@@ -1,8 +1,12 @@
 """A student answers the quiz in JupyterLab: wrong, then right, and sees feedback and score."""
+import shutil
+
 from course_lib import quiz
 
 
-def test_quiz_gives_feedback_and_keeps_score(lab_page):
+def test_quiz_gives_feedback_and_keeps_score(lab_page, course_copy):
+    # The course copy is the session's: start from no saved answers (another test's).
+    shutil.rmtree(course_copy / "notebooks" / "quiz_progress", ignore_errors=True)
     lab_page.open_notebook("notebooks/05_quiz.ipynb")
     lab_page.run_all(timeout_s=120)
     page = lab_page.page

@@ -3,6 +3,7 @@ widgets; the graded quiz's per-student questions, whose answers only the grader 
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -221,6 +222,190 @@ def test_prompts_and_code_are_escaped_in_the_widgets():
     assert "actual \\ predicted" in prompt_html and "<pre>" in prompt_html
     assert "<code>coremltools.convert('model.mlmodel')</code>" in ui.block("q12").children[0].value.replace("&#x27;", "'")
     assert "<script" not in quiz._inline_html("<script>x</script>")
+
+
+# ---------------------------------------------------------------- saved progress
+
+@pytest.fixture
+def notebook_folder(tmp_path, monkeypatch):
+    """The kernel's working folder (a notebook's folder), outside any grading."""
+    from course_lib.quiz import graded
+
+    monkeypatch.delenv(graded.GRADER_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def click(ui, question_id, letter):
+    _, options, button, _ = ui.block(question_id).children
+    options.value = letter
+    button.click()
+
+
+def test_a_named_quiz_saves_its_answers_and_a_new_kernel_gets_them_back(notebook_folder):
+    ui = quiz.QuizWidget(name="05_quiz")
+    ui.show("01_metrics")
+    click(ui, "q01", wrong_letter("q01"))
+    click(ui, "q01", ANSWER_KEY["q01"])
+    ui.check("q07", ANSWER_KEY["q07"])                  # in code, on a block never shown
+    saved = json.loads((notebook_folder / "quiz_progress" / "05_quiz.json").read_text())
+    assert saved["quiz"] == "05_quiz"
+    assert saved["answers"] == {"q01": [wrong_letter("q01"), ANSWER_KEY["q01"]], "q07": [ANSWER_KEY["q07"]]}
+    assert "quiz_progress/05_quiz.json" in plain(ui.saved_line.value)
+    assert not list((notebook_folder / "quiz_progress").glob(".*.tmp")), "no temporary file left"
+
+    again = quiz.QuizWidget(name="05_quiz")              # what a restarted kernel does
+    assert again.score() == ui.score() == quiz.Score(correct=1, answered=2, total=len(quiz.QUESTIONS))
+    assert plain(again.score_line.value) == f"Score: 1 / {len(quiz.QUESTIONS)}"
+    assert "Answered 2 of" in plain(again.progress.value)
+    again.show("01_metrics")
+    _, options, _, feedback = again.block("q01").children
+    assert options.value == ANSWER_KEY["q01"]
+    assert plain(feedback.value).startswith("Correct.") and "Retry" in plain(feedback.value)
+    _, options, _, feedback = again.block("q02").children
+    assert options.value is None and feedback.value == ""
+    assert again.quiz.attempts("q01") == (wrong_letter("q01"), ANSWER_KEY["q01"])
+    assert "right at try 2" in again.report()
+    # Retries after restoring still do not score: the first answer is the saved one.
+    again.check("q07", wrong_letter("q07"))
+    assert quiz.QuizWidget(name="05_quiz").score().correct == 1
+
+
+def test_each_quiz_has_its_own_file_and_a_quiz_without_a_name_saves_nothing(notebook_folder):
+    full = quiz.QuizWidget(name="05_quiz")
+    shipping = quiz.QuizWidget(quiz.Quiz([q.id for q in quiz.questions(lesson="06_shipping")]),
+                               name="06_shipping")
+    full.check("q21", ANSWER_KEY["q21"])
+    shipping.check("q21", wrong_letter("q21"))
+    shipping.check("q22", ANSWER_KEY["q22"])
+    assert quiz.QuizWidget(name="05_quiz").quiz.answers() == {"q21": [ANSWER_KEY["q21"]]}
+    shipping_again = quiz.QuizWidget(quiz.Quiz(["q21", "q22", "q23"]), name="06_shipping")
+    assert shipping_again.score() == quiz.Score(correct=1, answered=2, total=3)
+    unnamed = quiz.QuizWidget()
+    unnamed.check("q01", ANSWER_KEY["q01"])
+    assert sorted(p.name for p in (notebook_folder / "quiz_progress").iterdir()) == [
+        "05_quiz.json", "06_shipping.json"]
+    assert quiz.QuizWidget().score().answered == 0
+    assert "not saved" in plain(unnamed.saved_line.value)
+    with pytest.raises(CourseInputError, match="names a file"):
+        quiz.QuizWidget(name="../05_quiz")
+
+
+BAD_FILES = {
+    "not JSON": ("{\"format\": \"mobile-course/practice-quiz-progr", "not valid JSON"),
+    "another program's JSON": ('{"q01": "B"}', "not a practice-quiz progress file"),
+    "another quiz's file": (None, "holds the answers of quiz '06_shipping'"),
+    "a question of no quiz": ({"q99": ["A"]}, "Unknown question 'q99'"),
+    "a letter no option has": ({"q01": ["E"]}, "q01 has options A, B, C, D; got 'E'"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_a_bad_file_is_kept_aside_unchanged_with_a_clear_message(notebook_folder, case, capsys):
+    from course_lib.quiz import progress
+
+    content, reason = BAD_FILES[case]
+    folder = notebook_folder / "quiz_progress"
+    folder.mkdir()
+    if content is None:       # a real progress file of another quiz, under this quiz's name
+        quiz.QuizWidget(quiz.Quiz(["q21"]), name="06_shipping").check("q21", "A")
+        content = (folder / "06_shipping.json").read_text()
+    elif isinstance(content, dict):
+        content = json.dumps({"format": progress.FORMAT, "quiz": "05_quiz", "answers": content})
+    (folder / "05_quiz.json").write_text(content)
+
+    ui = quiz.QuizWidget(name="05_quiz")
+    kept = list(folder.glob("05_quiz.unreadable-*.json"))
+    assert len(kept) == 1 and kept[0].read_text() == content, "the bad file is kept, unchanged"
+    assert not (folder / "05_quiz.json").exists()
+    message = capsys.readouterr().out
+    assert "could not be used" in message and reason in message and kept[0].name in message
+    assert reason in plain(ui.saved_line.value)
+    assert ui.score().answered == 0
+    ui.check("q01", ANSWER_KEY["q01"])                   # the quiz goes on, in a new file
+    assert quiz.QuizWidget(name="05_quiz").score().correct == 1
+    assert kept[0].name in plain(ui.saved_line.value), "the message stays after saving"
+    assert kept[0].read_text() == content
+    # A second bad file is kept too, not written over the first.
+    (folder / "05_quiz.json").write_text(content)
+    quiz.QuizWidget(name="05_quiz")
+    assert len(list(folder.glob("05_quiz.unreadable-*.json"))) == 2
+
+
+def test_a_failed_write_leaves_the_saved_file_whole(notebook_folder):
+    from course_lib.quiz.progress import ProgressFile
+
+    ui = quiz.QuizWidget(name="05_quiz")
+    ui.check("q01", ANSWER_KEY["q01"])
+    path = notebook_folder / "quiz_progress" / "05_quiz.json"
+    before = path.read_text()
+    with pytest.raises(TypeError):   # fails half-way through writing the JSON
+        ProgressFile("05_quiz").write({"q01": ["B"], "q02": [object()]})
+    assert path.read_text() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["05_quiz.json"]
+
+
+def test_when_the_file_cannot_be_written_the_quiz_says_so_and_goes_on(notebook_folder, capsys):
+    ui = quiz.QuizWidget(name="05_quiz")
+    blocker = notebook_folder / "quiz_progress"
+    blocker.write_text("a file where the folder should be")    # so no file can be made in it
+    assert ui.check("q01", ANSWER_KEY["q01"]).correct and ui.score().correct == 1
+    assert "Could not save your answers" in plain(ui.saved_line.value)
+    blocker.unlink()
+    ui.check("q02", ANSWER_KEY["q02"])
+    assert "Could not save" not in plain(ui.saved_line.value), "a save that works clears it"
+    assert quiz.QuizWidget(name="05_quiz").score().correct == 2
+
+    # A saved file that can be neither read nor moved aside is left alone, not overwritten.
+    shutil.rmtree(blocker)
+    blocker.write_text("a file where the folder should be")
+    stuck = quiz.QuizWidget(name="05_quiz")
+    assert "count in this kernel only" in capsys.readouterr().out
+    stuck.check("q01", ANSWER_KEY["q01"])
+    assert stuck.score().correct == 1 and stuck.progress_file is None
+    assert blocker.read_text() == "a file where the folder should be"
+
+
+def test_start_over_takes_two_clicks_and_erases_the_saved_answers(notebook_folder):
+    ui = quiz.QuizWidget(name="05_quiz")
+    ui.show("01_metrics")
+    click(ui, "q01", ANSWER_KEY["q01"])
+    ui.start_over_button.click()
+    assert ui.score().answered == 1 and "again" in ui.start_over_button.description
+    click(ui, "q02", ANSWER_KEY["q02"])                  # anything else cancels the first click
+    assert ui.start_over_button.description == "Start over"
+    ui.start_over_button.click()
+    ui.start_over_button.click()
+    assert ui.score().answered == 0 and ui.block("q01").children[1].value is None
+    assert ui.block("q01").children[3].value == ""
+    assert not (notebook_folder / "quiz_progress" / "05_quiz.json").exists()
+    assert quiz.QuizWidget(name="05_quiz").score().answered == 0
+
+
+def test_progress_cannot_reach_a_grade(notebook_folder, monkeypatch):
+    """Only the practice quiz reads or writes progress files: the graded exercise and
+    everything that grades never use the practice widget, and a notebook being graded
+    neither reads a student's progress nor leaves one."""
+    from course_lib.quiz import graded
+
+    quiz.QuizWidget(name="05_quiz").check("q01", ANSWER_KEY["q01"])
+    monkeypatch.setenv(graded.GRADER_ENV, "zoe")
+    during_grading = quiz.QuizWidget(name="05_quiz")
+    assert during_grading.score().answered == 0 and during_grading.progress_file is None
+    during_grading.check("q02", ANSWER_KEY["q02"])
+    monkeypatch.delenv(graded.GRADER_ENV)
+    assert quiz.QuizWidget(name="05_quiz").quiz.answers() == {"q01": [ANSWER_KEY["q01"]]}
+
+    graders = ([ROOT / "course_lib" / "grading.py", ROOT / "course_lib" / "quiz" / "graded.py"]
+               + sorted((ROOT / "course_grader").rglob("*.py"))
+               + sorted((ROOT / "course_lib" / "checks").rglob("*.py"))
+               + sorted((ROOT / "course_lib" / "grade").rglob("*.py"))
+               + sorted((ROOT / "exercises").rglob("*.ipynb")) + sorted((ROOT / "solutions").rglob("*.ipynb")))
+    assert len(graders) > 10
+    for path in graders:
+        text = path.read_text(encoding="utf-8")
+        for word in ("QuizWidget", "quiz_progress", "quiz.progress", "ProgressFile"):
+            assert word not in text, f"{path.relative_to(ROOT)} uses {word}"
 
 
 # ---------------------------------------------------------------- the graded quiz

@@ -83,3 +83,75 @@ def test_bad_input_is_refused_with_a_clear_error(detector):
         ThresholdDashboard(scores[:10], is_dog, measure)
     with pytest.raises(CourseInputError):
         ThresholdDashboard(scores, is_dog, measure, threshold=1.5)
+
+
+# ---------------------------------------------------------------- saving notebooks
+
+def _save_through_jupyter(folder, notebook, hook=True):
+    """Save ``notebook`` as JupyterLab does (the server's contents manager); return the file."""
+    import json
+
+    import nbformat
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+
+    from course_lib import widgets
+
+    manager = FileContentsManager(root_dir=str(folder))
+    if hook:
+        manager.register_pre_save_hook(widgets.drop_dead_widget_views)
+    manager.save({"type": "notebook", "format": "json",
+                  "content": json.loads(nbformat.writes(notebook))}, "lesson.ipynb")
+    return nbformat.read(folder / "lesson.ipynb", as_version=4)
+
+
+def test_saving_turns_widget_views_no_kernel_can_restore_into_text(detector, tmp_path):
+    import ipywidgets
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from course_lib import widgets
+
+    scores, is_dog = detector
+    board = ThresholdDashboard(scores, is_dog, measure)
+    kept = ipywidgets.IntSlider(3)
+    notebook = new_notebook(cells=[
+        new_code_cell("board", execution_count=1, outputs=[new_output(
+            "execute_result", data=board.widget._repr_mimebundle_(), execution_count=1)]),
+        new_code_cell("display(kept)", execution_count=2, outputs=[new_output(
+            "display_data", data=kept._repr_mimebundle_())]),
+        new_code_cell("print('hi')", execution_count=3, outputs=[new_output(
+            "stream", name="stdout", text="hi\n")]),
+    ])
+    # The state JupyterLab saves with "Save Widget State Automatically": only the slider's.
+    notebook.metadata["widgets"] = {
+        widgets.WIDGET_STATE: ipywidgets.Widget.get_manager_state(widgets=[kept])}
+
+    unchanged = _save_through_jupyter(tmp_path, notebook, hook=False)
+    assert widgets.WIDGET_VIEW in unchanged.cells[0].outputs[0].data, "a dead view, without the hook"
+
+    saved = _save_through_jupyter(tmp_path, notebook)
+    board_output, slider_output, printed = (cell.outputs[0] for cell in saved.cells)
+    assert board_output.output_type == "execute_result" and board_output.execution_count == 1
+    assert board_output.data == {"text/plain": widgets.SAVED_VIEW_TEXT}
+    assert "run this cell again" in widgets.SAVED_VIEW_TEXT
+    assert slider_output.data[widgets.WIDGET_VIEW]["model_id"] == kept.model_id, "its state is saved"
+    assert printed.text == "hi\n"
+    nbformat.validate(saved)
+
+
+def test_the_hook_is_a_jupyter_server_extension(tmp_path):
+    """What `jupyter server extension enable course_lib.widgets` (tools/setup_env.py) makes
+    the server do: register the hook on its contents manager."""
+    from jupyter_server.extension.manager import ExtensionManager
+    from jupyter_server.serverapp import ServerApp
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+
+    from course_lib import widgets
+
+    server = ServerApp()
+    server.contents_manager = FileContentsManager(root_dir=str(tmp_path))
+    extensions = ExtensionManager(serverapp=server)
+    extensions.add_extension("course_lib.widgets", enabled=True)
+    extensions.link_all_extensions()
+    extensions.load_all_extensions()
+    assert server.contents_manager._pre_save_hooks == [widgets.drop_dead_widget_views]
