@@ -39,7 +39,7 @@ FOLDERS = [
 EXCLUDED = {"course_lib/grade", "course_lib/benchmark.py"}
 # Requirements only the instructor's tools use (the batch grader, the tests, the gradebook on
 # PostgreSQL, the formgrader's offline MathJax).
-INSTRUCTOR_ONLY_PACKAGES = {"dask", "playwright", "hypothesis", "psycopg2-binary",
+INSTRUCTOR_ONLY_PACKAGES = {"dask", "playwright", "hypothesis", "pytest-xdist", "psycopg2-binary",
                             "jupyter-server-mathjax"}
 
 
