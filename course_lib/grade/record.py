@@ -32,6 +32,7 @@ raises :class:`GradebookUnavailable`, whose message names the URL, password hidd
 import os
 import re
 import shutil
+import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -149,6 +150,29 @@ def _is_execute(step):
     return issubclass(step if isinstance(step, type) else type(step), Execute)
 
 
+SECRET = "submission_secret.txt"
+SECRET_MAX_BYTES = 4096
+
+
+def _copy_secret(source_folder, target_folder):
+    """Carry the exchange's ``submission_secret.txt`` from one folder to the next, as nbgrader
+    autograde and generate_feedback do: ``nbgrader release_feedback`` names each student's
+    feedback by it, and fails without it. Only a small regular file is copied, never
+    through a link (the submitted folder holds what a student handed in)."""
+    target = Path(target_folder) / SECRET
+    try:
+        descriptor = os.open(Path(source_folder) / SECRET, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:  # none (a submission not collected from an exchange), or a link
+        target.unlink(missing_ok=True)
+        return
+    with os.fdopen(descriptor, "rb") as source:
+        info = os.fstat(source.fileno())
+        if stat.S_ISREG(info.st_mode) and info.st_size <= SECRET_MAX_BYTES:
+            target.write_bytes(source.read(SECRET_MAX_BYTES))
+        else:
+            target.unlink(missing_ok=True)
+
+
 class Recorder:
     def __init__(self, config):
         self.config = config
@@ -198,6 +222,8 @@ class Recorder:
             stamp.unlink(missing_ok=True)
         else:
             stamp.write_text(timestamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
+        submitted = Path(self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment))
+        _copy_secret(submitted, folder)
 
     def autograded_folder(self, student, assignment):
         return Path(self.coursedir.format_path(self.coursedir.autograded_directory, student,
@@ -299,6 +325,7 @@ class Recorder:
         stamp = graded / "timestamp.txt"
         if stamp.exists():
             shutil.copy(stamp, folder / "timestamp.txt")
+        _copy_secret(graded, folder)
         return None
 
     def hidden_lines(self, assignment):

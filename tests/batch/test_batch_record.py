@@ -276,3 +276,25 @@ def test_page_text_skips_markup_styles_and_scripts():
             '<span class="p">())</span></pre>')
     assert page_text(page) == 'grading.quiz_correct("q01", globals())'
     assert page_text(page.split("<pre>")[0]) == ""
+
+
+def test_the_exchange_secret_travels_to_autograded_and_feedback(courses, tmp_path):
+    """nbgrader release_feedback names each student's feedback by the submission_secret.txt
+    the exchange put in the collected submission: the batch grader carries it on, as
+    nbgrader autograde and generate_feedback do, but never through a link."""
+    course = courses["default"][0]
+    recorder = Recorder(load_config(course))
+    secret = "a1b2c3d4e5f6\n"
+    honest = course / "submitted" / "carol" / QUIZ
+    honest.mkdir(parents=True)
+    (honest / "submission_secret.txt").write_text(secret)
+    linked = course / "submitted" / "dave" / QUIZ
+    linked.mkdir(parents=True)
+    (tmp_path / "elsewhere.txt").write_text("not the student's")
+    (linked / "submission_secret.txt").symlink_to(tmp_path / "elsewhere.txt")
+    for student in ("carol", "dave"):
+        recorder.begin(student, QUIZ, None)
+        assert recorder.feedback(student, QUIZ) is None
+    for folder in ("autograded", "feedback"):
+        assert (course / folder / "carol" / QUIZ / "submission_secret.txt").read_text() == secret
+        assert not (course / folder / "dave" / QUIZ / "submission_secret.txt").exists()
