@@ -5,12 +5,14 @@
 #   kotlin     - kotlinc checks the Android code generated from a model (course_lib.appcode)
 #   postgresql - a throwaway PostgreSQL server for the gradebook tests (tests/postgres_server.py)
 #   nodejs npm - npm installs JupyterHub's proxy for the class hub (make hub-packages)
+#   patchelf   - the class hub copies the course's Python where every account can run it (deploy/environments.py)
 missing=""
 [ -x "${COURSE_CHROMIUM:-/usr/bin/chromium}" ] || missing="$missing chromium"
 command -v bwrap >/dev/null 2>&1 || missing="$missing bubblewrap"
 command -v kotlinc >/dev/null 2>&1 || missing="$missing kotlin"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+command -v patchelf >/dev/null 2>&1 || missing="$missing patchelf"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then
     sudo=""
