@@ -30,9 +30,9 @@ lab: setup gradebook
 system-packages:
 	@sh tools/install_system_packages.sh
 
-# Two pytest workers (pytest-xdist): tests/conftest.py keeps tests that share a fixture together.
+# Two pytest workers (pytest-xdist): tests/conftest.py keeps tests that share a fixture on one.
 test: setup system-packages hub-packages
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 # Strip outputs from every committed notebook (they are committed clean).
 clean-outputs: setup

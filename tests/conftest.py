@@ -46,21 +46,29 @@ def postgres():
         yield server
 
 
-# `make test` runs the suite on two pytest workers (pytest-xdist, `--dist loadgroup`). Tests
-# that share an expensive fixture must stay on one worker, or it is made twice: a folder whose
-# conftest makes one for all its files (the graded course, the hostile batch, the browser's
-# JupyterLab, the hub) is one group; a file with module fixtures is one group; each lesson,
-# which shares nothing, goes wherever a worker is free.
+# `make test` runs the suite on two pytest workers (pytest-xdist). Tests that share an
+# expensive fixture must stay on one worker, or it is made twice: a folder whose conftest makes
+# one for all its files (the graded course, the hostile batch, the browser's JupyterLab, the hub)
+# is one unit of work; a file (its module fixtures) is one; each lesson, which shares nothing,
+# goes wherever a worker is free. (xdist's own `--dist loadgroup` marks do not take with
+# pytest 9, which no longer reads the test id xdist rewrites, so the scheduler groups.)
 SHARED_FOLDERS = {"grading", "batch", "browser", "hub"}
 UNGROUPED_FOLDERS = {"notebooks"}
 
 
-def pytest_collection_modifyitems(config, items):
-    tests = Path(__file__).resolve().parent
-    for item in items:
-        relative = item.path.resolve().relative_to(tests)
-        folder = relative.parts[0]
-        if folder in UNGROUPED_FOLDERS:
-            continue
-        group = folder if folder in SHARED_FOLDERS else relative.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
+def work_unit(nodeid):
+    path = nodeid.split("::")[0]              # tests/<folder>/test_x.py
+    folder = path.split("/")[1] if path.count("/") >= 2 else ""
+    if folder in UNGROUPED_FOLDERS:
+        return nodeid
+    return folder if folder in SHARED_FOLDERS else path
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return work_unit(nodeid)
+
+    return SharedFixtureScheduling(config, log)
