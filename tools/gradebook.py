@@ -16,15 +16,11 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from traitlets.config.loader import PyFileConfigLoader
+from sqlalchemy.exc import SQLAlchemyError
+
+from course_lib.grade.record import gradebook_problem, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_config(course):
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    config.CourseDirectory.root = str(course)
-    return config
 
 
 def missing_assignments(course):
@@ -34,10 +30,8 @@ def missing_assignments(course):
     try:
         with Gradebook(db_url) as gradebook:
             known = {a.name for a in gradebook.assignments}
-    except Exception as error:  # noqa: BLE001  (any database failure: say which database)
-        shown = db_url.split("@")[-1] if "@" in db_url else db_url  # no password in the message
-        raise SystemExit(f"cannot open the gradebook {shown}: {error}\nExpected the course's "
-                         "gradebook (NBGRADER_DB_URL, or gradebook.db in the course folder).")
+    except (ImportError, SQLAlchemyError) as error:  # a driver or database problem: say which
+        raise SystemExit(gradebook_problem(db_url, error))
     return [a for a in assignments if a not in known]
 
 
