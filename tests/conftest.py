@@ -3,6 +3,7 @@
 Conversions take seconds each, so they are made once per test session; so is the
 throwaway PostgreSQL server of the gradebook tests.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -46,6 +47,30 @@ def postgres():
         yield server
 
 
+CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every browser test of this process (tests/browser, tests/hub).
+
+    One per process, because Playwright's sync API cannot be started while another instance
+    of it is still open in the same thread, and a session fixture stays open to the end.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: run `make test` as root or with sudo so "
+                    "it can `apt-get install chromium`, or set COURSE_CHROMIUM to a Chromium binary.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
 # `make test` runs the suite on two pytest workers (pytest-xdist). Tests that share an
 # expensive fixture must stay on one worker, or it is made twice: a folder whose conftest makes
 # one for all its files (the graded course, the hostile batch, the browser's JupyterLab, the hub)
@@ -64,6 +89,7 @@ def work_unit(nodeid):
     return folder if folder in SHARED_FOLDERS else path
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest -p no:xdist runs without it
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 

@@ -93,9 +93,9 @@ class JudgedExecute(Execute):
     A graded test cell earns points only if its check ran to completion and passed: its
     verdict (:attr:`verdicts`, by grade id) is "passed" only when the judge reported it
     with no error. A cell cut off by a time limit, or after the kernel died or hung, gets
-    an error output saying why. When the judge itself cannot start or stops, the cell's
-    verdict is "grader error" and :attr:`grader_errors` says why: that notebook is not
-    graded at all (a failure of the grader is not the student's zero).
+    an error output saying why. When the judge itself cannot start, stops, or runs past its
+    own time limit, the cell's verdict is "grader error" and :attr:`grader_errors` says why:
+    that notebook is not graded at all (a failure of the grader is not the student's zero).
     """
 
     judge_cmd = List(Unicode())        # argv of the judge, already sandboxed
@@ -193,18 +193,13 @@ class JudgedExecute(Execute):
                     break
                 self._answer(message["rpc"], cell, index)
         except TimeoutError:
-            self._stop_judge()
-            self.problems.append(f"the check of cell {index + 1} did not finish within "
-                                 f"{self.judge_timeout} s")
-            outputs = [_error("CheckTimeout", f"this test did not finish within "
-                                              f"{self.judge_timeout} s, so it earns no points")]
+            # The notebook's code runs in the kernel, outside this clock: what ran out of time
+            # is the grader's own check (a loaded machine, a bug), so the cell is not graded.
+            return self._not_graded(grade_id, f"the grader's check of cell {index + 1} did not "
+                                              f"finish within {self.judge_timeout} s of its own time")
         except (JudgeUnavailable, OSError, ValueError, KeyError, TypeError) as error:
-            self._stop_judge()
-            self.grader_errors.append(f"the grader's check process failed on cell {index + 1} "
-                                      f"({type(error).__name__}: {error})"[:500])
-            self.verdicts[grade_id] = "grader error"
-            return [_error("GraderError", "this cell could not be graded: the grader's check "
-                                          "process failed")]
+            return self._not_graded(grade_id, f"the grader's check process failed on cell {index + 1} "
+                                              f"({type(error).__name__}: {error})")
         if grader_error:  # said by the judge itself, never inferred from what a check printed
             self.grader_errors.append(f"cell {index + 1}: {grader_error}"[:500])
             self.verdicts[grade_id] = "grader error"
@@ -212,6 +207,14 @@ class JudgedExecute(Execute):
             failed = any(o.get("output_type") == "error" for o in outputs)
             self.verdicts[grade_id] = "failed" if failed else "passed"
         return outputs
+
+    def _not_graded(self, grade_id, reason):
+        """The judge failed on this cell: stop it, and leave the notebook ungraded."""
+        self._stop_judge()
+        self.grader_errors.append(reason[:500])
+        self.verdicts[grade_id] = "grader error"
+        return [_error("GraderError", "this cell could not be graded: the grader's check "
+                                      "process failed")]
 
     def _answer(self, number, cell, index):
         """Have the kernel answer judge request ``number``; tell the judge how it went."""

@@ -121,7 +121,6 @@ def run(payload, private_mounts=False):
     options = {k: v for k, v in payload.get("execute", {}).items() if k in EXECUTE_OPTIONS}
     executor = JudgedExecute(kernel_name=KERNEL_NAME, judge_cmd=judge_cmd, exchange=str(exchange),
                              output_limit=payload["output_limit"],
-                             judge_timeout=options.get("timeout") or JudgedExecute.judge_timeout.default_value,
                              require_judge=payload.get("preflight", False), **options)
     nb = nbformat.reads(payload["notebook"], as_version=4)
     resources = {"metadata": {"path": str(work)}}

@@ -115,3 +115,36 @@ def test_a_killed_runners_scratch_folder_is_removed_later(tmp_path):
     runner.remove_stale_scratch(tmp_path)
     assert not stale.exists()
     assert live.exists() and other.exists()
+
+
+# A judge that says it is ready, reads the cell, then: stays silent (a check that never
+# finishes), or exits (a check process that crashed).
+SILENT_JUDGE = "import sys, time; print('{\"ready\": true}', flush=True); sys.stdin.readline(); time.sleep(60)"
+EXITING_JUDGE = "import sys; print('{\"ready\": true}', flush=True); sys.stdin.readline(); sys.exit(3)"
+
+
+@pytest.mark.parametrize("judge_code, reason", [
+    (SILENT_JUDGE, "the grader's check of cell 2 did not finish within 2 s of its own time"),
+    (EXITING_JUDGE, "the grader's check process failed on cell 2 (JudgeUnavailable: the judge process stopped)"),
+], ids=["check-times-out", "check-process-exits"])
+def test_a_check_that_cannot_finish_is_the_graders_failure_not_a_zero(tmp_path, judge_code, reason):
+    """The notebook's code runs in the kernel, off the judge's clock, so a judge past its own
+    time limit is the grader's failure: the cell is "grader error" (the runner then reports
+    the notebook not graded), never a failed test."""
+    from course_lib.grade.execute import JudgedExecute
+    import nbformat
+
+    answer = nbformat.v4.new_code_cell("answer = 42")
+    test = nbformat.v4.new_code_cell("assert answer == 42")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                 "grade_id": "q1_test", "points": 1, "schema_version": 3}
+    nb = nbformat.v4.new_notebook(cells=[answer, test])
+    executor = JudgedExecute(kernel_name=runner.KERNEL_NAME, exchange=str(tmp_path),
+                             judge_cmd=[sys.executable, "-c", judge_code], judge_timeout=2)
+    started = time.monotonic()
+    executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    assert executor.verdicts == {"q1_test": "grader error"}
+    assert executor.grader_errors == [reason]
+    assert executor.problems == []  # nothing is put down to the notebook
+    assert nb.cells[1].outputs[0].ename == "GraderError"
+    assert time.monotonic() - started < 60, "the silent judge was waited for past its time limit"

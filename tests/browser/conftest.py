@@ -20,7 +20,6 @@ import pytest
 from readme_shots import README_SHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = ROOT / "test-output" / "browser"
 KERNEL = "mobile-course"
 
@@ -43,11 +42,9 @@ def course_copy(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def lab(course_copy, tmp_path_factory):
-    """(base URL, token) of a JupyterLab serving the course copy, with token auth on."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: run `make test` as root or with sudo so "
-                    "it can `apt-get install chromium`, or set COURSE_CHROMIUM to a Chromium binary.")
+def lab(course_copy, tmp_path_factory, chromium):
+    """(base URL, token) of a JupyterLab serving the course copy, with token auth on (started
+    only if Chromium, which the tests need, is there)."""
     port, token = _free_port(), secrets.token_hex(16)
     state = tmp_path_factory.mktemp("jupyter-state")
     # nbgrader runs its environment's `alembic` executable to open the gradebook.
@@ -101,19 +98,6 @@ def _write_lab_settings(folder):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
 
 
 class LabPage:
@@ -234,9 +218,9 @@ class LabPage:
 
 
 @pytest.fixture
-def lab_page(lab, browser, request):
+def lab_page(lab, chromium, request):
     base, token = lab
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     lab_page = LabPage(page, base, token, request.node.name.removeprefix("test_"))
     yield lab_page

@@ -21,7 +21,6 @@ import shutil
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import nbformat
 import psutil
@@ -35,7 +34,6 @@ from hub_server import ROOT, class_hub
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = ROOT / "test-output" / "hub"
 QUIZ = "05_quiz"
 MISTAKES = {0: 3, 1: 8}  # student index -> questions answered wrong
@@ -45,9 +43,6 @@ SPAWN_MS = 300_000       # logging in starts the user's server: slow on a busy m
 def _skip_unless_possible():
     if os.geteuid() != 0:
         pytest.skip("the class hub test needs root: it creates Unix accounts (run `make test` as root)")
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: run `make test` as root so it can be installed, "
-                    "or set COURSE_CHROMIUM")
     if not (ROOT / "deploy" / "node_modules" / ".bin" / "configurable-http-proxy").exists():
         pytest.skip("configurable-http-proxy is not installed: run `make hub-packages` (needs npm)")
     if not environments.runnable_by_everyone(sys._base_executable) and shutil.which("patchelf") is None:
@@ -197,23 +192,15 @@ class Steps:
         return "\n".join(lines + [f"{time.monotonic() - self.start:.0f} s in all"])
 
 
-def test_class_cycle_on_a_real_hub():
+def test_class_cycle_on_a_real_hub(chromium):
     _skip_unless_possible()
-    from playwright.sync_api import sync_playwright
-
     step = Steps()
     try:
         with contextlib.ExitStack() as stack:
             with step("lay out the class (edition, environments, accounts), start the hub"):
                 hub = stack.enter_context(class_hub([QUIZ]))
-            playwright = stack.enter_context(sync_playwright())
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync", "--no-first-run"])
-            stack.callback(browser.close)
             pool = stack.enter_context(ThreadPoolExecutor(2))
-            run_the_class(hub, browser, pool, step)
+            run_the_class(hub, chromium, pool, step)
     finally:
         print(f"\nthe class cycle, step by step:\n{step}")
 
