@@ -1,5 +1,5 @@
-"""`nbgrader export` with the course's Canvas plug-in, on a real gradebook: the file Canvas
-imports, compared with one written by hand."""
+"""`nbgrader export` with the course's LMS plug-ins (Canvas, Moodle), on a real gradebook:
+the file each LMS imports, compared with one written by hand."""
 import shutil
 
 from nbgrader.api import Gradebook
@@ -7,6 +7,7 @@ from nbgrader.api import Gradebook
 from course import ROOT, run_nbgrader
 
 EXPORTER = "--exporter=course_lib.grade.export_canvas.CanvasExportPlugin"
+MOODLE = "--exporter=course_lib.grade.export_moodle.MoodleExportPlugin"
 
 # Canvas's gradebook-import format: the student columns, one column per assignment, a
 # "Points Possible" row. A missing submission is an empty cell (ungraded), never 0.
@@ -17,6 +18,16 @@ zed,,,zed,,,4
 "Babbage, Charles",,,cb,,0,
 "Lovelace, Ada",,,ada,,7.5,8
 "Noether, Emmy",,,en,,,
+"""
+
+# Moodle's grade import: one header row (no maximum-points row: Moodle would read it as a
+# student), a column to map users from, "-" for no grade.
+EXPECTED_MOODLE = """\
+First name,Last name,Username,Email address,01_metrics,06_shipping
+,,zed,,-,4
+Charles,Babbage,cb,,0,-
+Ada,Lovelace,ada,ada@example.org,7.5,8
+Emmy,Noether,en,,-,-
 """
 
 
@@ -31,7 +42,7 @@ def _course(tmp_path):
             gb.add_assignment(name)
             gb.add_notebook(name, name)
             gb.add_grade_cell("q1", name, name, max_score=points, cell_type="code")
-        gb.add_student("ada", first_name="Ada", last_name="Lovelace")
+        gb.add_student("ada", first_name="Ada", last_name="Lovelace", email="ada@example.org")
         gb.add_student("cb", first_name="Charles", last_name="Babbage")
         gb.add_student("en", first_name="Emmy", last_name="Noether")  # submitted nothing
         gb.add_student("zed")  # no name on the roster
@@ -62,4 +73,21 @@ def test_one_assignment_and_the_id_in_another_canvas_column(tmp_path):
         '"Babbage, Charles",,cb,,,',
         '"Lovelace, Ada",,ada,,,8',
         '"Noether, Emmy",,en,,,',
+    ]
+
+
+def test_the_moodle_file_matches_the_hand_written_one(tmp_path):
+    course = _course(tmp_path)
+    log, _ = run_nbgrader(course, "export", MOODLE, "--to", "moodle.csv")
+    assert "Using exporter: MoodleExportPlugin" in log, log
+    assert (course / "moodle.csv").read_text(encoding="utf-8") == EXPECTED_MOODLE
+
+
+def test_one_student_and_the_id_in_moodles_id_number(tmp_path):
+    course = _course(tmp_path)
+    run_nbgrader(course, "export", MOODLE, "--to", "one.csv", "--student=[\"zed\"]",
+                 "--MoodleExportPlugin.id_column=ID number")
+    assert (course / "one.csv").read_text(encoding="utf-8").splitlines() == [
+        "First name,Last name,ID number,Email address,01_metrics,06_shipping",
+        ",,zed,,-,4",
     ]
