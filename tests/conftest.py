@@ -98,3 +98,27 @@ def pytest_xdist_make_scheduler(config, log):
             return work_unit(nodeid)
 
     return SharedFixtureScheduling(config, log)
+
+
+DURATIONS = Path(__file__).resolve().parents[1] / "test-output"
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the main process, before any worker starts
+        for old in DURATIONS.glob("durations-*.tsv"):
+            old.unlink()
+
+
+def pytest_runtest_logreport(report):
+    """Each phase's time, per worker, in test-output/durations-<worker>.tsv: what the
+    scheduling above is judged by (which worker ran what, when, for how long)."""
+    import time
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a worker: the main process writes what each worker reports
+    gateway = getattr(getattr(report, "node", None), "gateway", None)
+    worker = gateway.id if gateway else "main"
+    DURATIONS.mkdir(exist_ok=True)
+    with open(DURATIONS / f"durations-{worker}.tsv", "a", encoding="utf-8") as out:
+        out.write(f"{time.time():.1f}\t{report.when}\t{report.duration:.2f}\t{report.outcome}\t"
+                  f"{report.nodeid}\n")
