@@ -2,16 +2,17 @@
 the file each LMS imports, compared with one written by hand."""
 import shutil
 
+import pytest
 from nbgrader.api import Gradebook
 
 from course import ROOT, run_nbgrader
 
-EXPORTER = "--exporter=course_lib.grade.export_canvas.CanvasExportPlugin"
+CANVAS = "--exporter=course_lib.grade.export_canvas.CanvasExportPlugin"
 MOODLE = "--exporter=course_lib.grade.export_moodle.MoodleExportPlugin"
 
 # Canvas's gradebook-import format: the student columns, one column per assignment, a
 # "Points Possible" row. A missing submission is an empty cell (ungraded), never 0.
-EXPECTED = """\
+EXPECTED_CANVAS = """\
 Student,ID,SIS User ID,SIS Login ID,Section,01_metrics,06_shipping
 Points Possible,,,,,10,8
 zed,,,zed,,,4
@@ -55,39 +56,30 @@ def _course(tmp_path):
     return course
 
 
-def test_the_canvas_file_matches_the_hand_written_one(tmp_path):
+@pytest.mark.parametrize("exporter, plugin, expected", [
+    (CANVAS, "CanvasExportPlugin", EXPECTED_CANVAS), (MOODLE, "MoodleExportPlugin", EXPECTED_MOODLE)],
+    ids=["canvas", "moodle"])
+def test_the_file_matches_the_hand_written_one(tmp_path, exporter, plugin, expected):
     course = _course(tmp_path)
-    log, _ = run_nbgrader(course, "export", EXPORTER, "--to", "canvas.csv")
-    assert "Using exporter: CanvasExportPlugin" in log, log
-    assert (course / "canvas.csv").read_text(encoding="utf-8") == EXPECTED
+    log, _ = run_nbgrader(course, "export", exporter, "--to", "lms.csv")
+    assert f"Using exporter: {plugin}" in log, log
+    assert (course / "lms.csv").read_text(encoding="utf-8") == expected
 
 
-def test_one_assignment_and_the_id_in_another_canvas_column(tmp_path):
-    course = _course(tmp_path)
-    run_nbgrader(course, "export", EXPORTER, "--to", "one.csv", "--assignment=[\"06_shipping\"]",
-                 "--CanvasExportPlugin.id_column=SIS User ID")
-    assert (course / "one.csv").read_text(encoding="utf-8").splitlines() == [
+@pytest.mark.parametrize("exporter, options, expected", [
+    (CANVAS, ["--assignment=[\"06_shipping\"]", "--CanvasExportPlugin.id_column=SIS User ID"], [
         "Student,ID,SIS User ID,SIS Login ID,Section,06_shipping",
         "Points Possible,,,,,8",
         "zed,,zed,,,4",
         '"Babbage, Charles",,cb,,,',
         '"Lovelace, Ada",,ada,,,8',
         '"Noether, Emmy",,en,,,',
-    ]
-
-
-def test_the_moodle_file_matches_the_hand_written_one(tmp_path):
-    course = _course(tmp_path)
-    log, _ = run_nbgrader(course, "export", MOODLE, "--to", "moodle.csv")
-    assert "Using exporter: MoodleExportPlugin" in log, log
-    assert (course / "moodle.csv").read_text(encoding="utf-8") == EXPECTED_MOODLE
-
-
-def test_one_student_and_the_id_in_moodles_id_number(tmp_path):
-    course = _course(tmp_path)
-    run_nbgrader(course, "export", MOODLE, "--to", "one.csv", "--student=[\"zed\"]",
-                 "--MoodleExportPlugin.id_column=ID number")
-    assert (course / "one.csv").read_text(encoding="utf-8").splitlines() == [
+    ]),
+    (MOODLE, ["--student=[\"zed\"]", "--MoodleExportPlugin.id_column=ID number"], [
         "First name,Last name,ID number,Email address,01_metrics,06_shipping",
         ",,zed,,-,4",
-    ]
+    ])], ids=["canvas-one-assignment-sis-user-id", "moodle-one-student-id-number"])
+def test_the_selection_and_the_id_column(tmp_path, exporter, options, expected):
+    course = _course(tmp_path)
+    run_nbgrader(course, "export", exporter, "--to", "one.csv", *options)
+    assert (course / "one.csv").read_text(encoding="utf-8").splitlines() == expected
