@@ -121,6 +121,10 @@ def run(payload, private_mounts=False):
     options = {k: v for k, v in payload.get("execute", {}).items() if k in EXECUTE_OPTIONS}
     executor = JudgedExecute(kernel_name=KERNEL_NAME, judge_cmd=judge_cmd, exchange=str(exchange),
                              output_limit=payload["output_limit"],
+                             # the judge's own limit: 120 s, or a cell's if the course allows
+                             # more (a short cell limit must not cut the grader off)
+                             judge_timeout=max(JudgedExecute.judge_timeout.default_value,
+                                               options.get("timeout") or 0),
                              require_judge=payload.get("preflight", False), **options)
     nb = nbformat.reads(payload["notebook"], as_version=4)
     resources = {"metadata": {"path": str(work)}}
