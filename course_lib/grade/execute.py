@@ -103,6 +103,7 @@ class JudgedExecute(Execute):
     output_limit = Integer(1_000_000)  # bytes of output kept per cell while it runs
     judge_timeout = Integer(120)       # seconds the judge may think per step (kernel time excluded)
     judge_startup_timeout = Integer(120)  # seconds for the judge to import the checks
+    interrupt_grace = Integer(30)      # seconds a kernel interrupted at the time limit has to stop
     require_judge = Bool(False)        # wait for the judge before the first cell (preflight)
     problems = List()                  # what went wrong because of the notebook, for the report
     grader_errors = List()             # what went wrong because of the grader
@@ -111,6 +112,7 @@ class JudgedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self.judge = None
         self.kernel_gone = None  # why the kernel can no longer run anything
+        self._iopub_timeout = self.iopub_timeout  # the course's; raised only while a kernel stops
         try:
             self._start_judge()
             if self.require_judge:
@@ -123,6 +125,7 @@ class JudgedExecute(Execute):
         if cell.cell_type != "code":
             return cell, resources
         self._output_bytes = 0
+        self.iopub_timeout = self._iopub_timeout
         if utils.is_grade(cell) and not utils.is_solution(cell):
             cell.outputs = self._judge(cell, index)
             cell.execution_count = None
@@ -135,9 +138,18 @@ class JudgedExecute(Execute):
         except DeadKernelError:
             self._kernel_lost(cell, f"the kernel died while running cell {index + 1}")
         except CellTimeoutError:
-            self._kernel_lost(cell, f"cell {index + 1} did not stop when interrupted at the "
+            self._kernel_lost(cell, f"cell {index + 1} did not stop within "
+                                    f"{self.interrupt_grace} s of its interrupt at the "
                                     f"{self.timeout} s time limit")
         return cell, resources
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        # After the interrupt, nbclient waits iopub_timeout (nbgrader: 4 s) for the kernel to
+        # go idle, else the kernel "did not stop" and the notebook's later cells cannot run.
+        # On a loaded machine an honest cell can take longer than that to unwind (a library
+        # import in C code, printed output still queued), so a kernel gets interrupt_grace.
+        self.iopub_timeout = max(self._iopub_timeout, self.interrupt_grace)
+        return await super()._async_handle_timeout(timeout, cell)
 
     def _kernel_lost(self, cell, reason):
         """The kernel died or cannot be interrupted: nothing after this can run in it."""
@@ -236,7 +248,8 @@ class JudgedExecute(Execute):
                 reply = {"ok": False, "error": self.kernel_gone}
             except CellTimeoutError:
                 self.kernel_gone = (f"the notebook's code called by the test of cell {index + 1} "
-                                    f"did not stop when interrupted at the {self.timeout} s time limit")
+                                    f"did not stop within {self.interrupt_grace} s of its interrupt at the "
+                                    f"{self.timeout} s time limit")
                 self.problems.append(self.kernel_gone)
                 reply = {"ok": False, "error": self.kernel_gone}
             finally:

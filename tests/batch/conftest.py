@@ -3,8 +3,9 @@ honest submissions, in one run of the real command line.
 
 The course holds the assignments the cases use. Besides the cases it gets, per
 assignment, the solution, an unanswered notebook and wrong-in-one-way submissions of
-tests/grading/submissions.py (hostile.honest_submissions). Its config gets a 20 s cell time limit (the hostile loops
-are stopped after that). A secret file outside the course and a TCP server on 127.0.0.1
+tests/grading/submissions.py (hostile.honest_submissions). Its config gets a 60 s cell time limit (the hostile loops
+are stopped after that; an honest cell that imports TensorFlow while the other tests run
+takes over 20 s). A secret file outside the course and a TCP server on 127.0.0.1
 hold the graded quiz's right answers of the cases that try to reach them.
 
 For contrast, plain ``nbgrader autograde`` (no sandbox, tests in the student's kernel)
@@ -38,9 +39,9 @@ from course import (make_course, results, run_nbgrader, solution_answers,  # noq
 from hostile import (CASES, FOOLS_PLAIN_NBGRADER, QUIZ, Context, build_skipped,  # noqa: E402
                      honest_submissions)
 
-CELL_TIMEOUT = 20
+CELL_TIMEOUT = 60
 NOTEBOOK_TIMEOUT = 240
-BATCH_TIMEOUT = 900  # the whole command, far above what it needs: a hang fails, not blocks
+BATCH_TIMEOUT = 1800  # the whole command, far above what it needs: a hang fails, not blocks
 
 
 @dataclasses.dataclass

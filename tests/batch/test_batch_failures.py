@@ -146,3 +146,24 @@ def test_a_check_that_cannot_finish_is_the_graders_failure_not_a_zero(tmp_path, 
     assert executor.grader_errors == [reason]
     assert executor.problems == []  # nothing is put down to the notebook
     assert nb.cells[1].outputs[0].ename == "GraderError"
+
+
+def test_a_kernel_slow_to_stop_after_its_interrupt_keeps_the_later_cells():
+    """A cell interrupted at the time limit may take a while to unwind (an import in C code
+    on a loaded machine, printed output still queued). Within the grace it is only that cell's
+    time-out; the notebook's later cells still run and are graded."""
+    from course_lib.grade.execute import JudgedExecute
+    import nbformat
+
+    slow_to_stop = nbformat.v4.new_code_cell(
+        "import time\ntry:\n    time.sleep(120)\nexcept KeyboardInterrupt:\n"
+        "    time.sleep(8)  # longer than nbgrader's 4 s wait for the kernel to go idle\n")
+    later = nbformat.v4.new_code_cell("print('later cell ran')")
+    nb = nbformat.v4.new_notebook(cells=[slow_to_stop, later])
+    executor = JudgedExecute(kernel_name=runner.KERNEL_NAME, exchange=os.getcwd(),
+                             judge_cmd=[sys.executable, "-c", "input()"],  # no test cell to judge
+                             timeout=3, interrupt_grace=30)
+    executor.preprocess(nb, {"metadata": {"path": os.getcwd()}})
+    assert executor.problems == []  # the kernel stopped in time: nothing lost but that cell
+    assert nb.cells[0].outputs[-1].ename == "CellTimeoutError"
+    assert nb.cells[1].outputs[0].text == "later cell ran\n"
