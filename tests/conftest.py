@@ -71,22 +71,52 @@ def chromium():
         browser.close()
 
 
-# `make test` runs the suite on two pytest workers (pytest-xdist). Tests that share an
-# expensive fixture must stay on one worker, or it is made twice: a folder whose conftest makes
-# one for all its files (the graded course, the hostile batch, the browser's JupyterLab, the hub)
-# is one unit of work; a file (its module fixtures) is one; each lesson, which shares nothing,
-# goes wherever a worker is free. (xdist's own `--dist loadgroup` marks do not take with
+# `make test` runs the suite on three pytest workers (pytest-xdist). The tests that use one
+# session fixture of a folder's conftest (the graded course, the browser's JupyterLab) must
+# run on one worker, or the fixture is made twice: they form one unit of work, named below.
+# Every other file is a unit (its module fixtures stay together), and each lesson is one, as
+# it shares nothing. pytest_collection_modifyitems checks the names below against the
+# fixtures the tests really use. (xdist's own `--dist loadgroup` marks do not take with
 # pytest 9, which no longer reads the test id xdist rewrites, so the scheduler groups.)
-SHARED_FOLDERS = {"grading", "batch", "browser", "hub"}
-UNGROUPED_FOLDERS = {"notebooks"}
+SHARED_UNITS = {
+    "graded": ["tests/grading/test_agreement.py", "tests/grading/test_autograde.py",
+               "tests/grading/test_instructor.py", "tests/grading/test_selfcheck.py",
+               "tests/grading/test_sources.py"],
+    "coreml_models": ["tests/grading/test_checks.py", "tests/grading/test_checks_conversion.py"],
+    "browser": ["tests/browser/"],
+    "hub": ["tests/hub/"],
+}
+UNGROUPED_FOLDERS = {"tests/notebooks/"}
 
 
 def work_unit(nodeid):
     path = nodeid.split("::")[0]              # tests/<folder>/test_x.py
-    folder = path.split("/")[1] if path.count("/") >= 2 else ""
-    if folder in UNGROUPED_FOLDERS:
+    for unit, members in SHARED_UNITS.items():
+        if any(path == m or (m.endswith("/") and path.startswith(m)) for m in members):
+            return unit
+    if any(path.startswith(folder) for folder in UNGROUPED_FOLDERS):
         return nodeid
-    return folder if folder in SHARED_FOLDERS else path
+    return path
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse to run when two units of work would each make the same folder's session
+    fixture: say which file to add to SHARED_UNITS. (tests/conftest.py's own session
+    fixtures are made once per worker by design.)"""
+    units = {}  # fixture -> {unit: a test of that unit using it}
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        for name, definitions in (info.name2fixturedefs.items() if info else ()):
+            definition = definitions[-1]  # the one this test gets
+            if definition.scope == "session" and definition.baseid not in ("", "tests"):
+                units.setdefault(name, {}).setdefault(work_unit(item.nodeid), item.nodeid)
+    split = {name: found for name, found in units.items() if len(found) > 1}
+    if split:
+        name, found = next(iter(split.items()))
+        raise pytest.UsageError(
+            f"the session fixture {name!r} would be made once per unit of work: "
+            f"{sorted(found.values())} are in units {sorted(found)}; put their files in one "
+            "SHARED_UNITS entry of tests/conftest.py")
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest -p no:xdist runs without it

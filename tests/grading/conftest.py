@@ -1,11 +1,13 @@
 """Grade every assignment once per test session, with real nbgrader.
 
 For each assignment, a temporary course folder gets the solution notebook, generates
-the student version (`nbgrader generate_assignment`), receives the submissions of
-submissions.py (solution, unanswered, wrong-in-one-way) and grades them all in ONE
-`nbgrader autograde` call. The assignments are graded two at a time: each has its own
-course folder and sqlite gradebook, so no gradebook is written concurrently.
-Set GRADING_TEST_WORKERS=1 to grade one assignment at a time.
+the student version (`nbgrader generate_assignment`) and receives the submissions of
+submissions.py (solution, unanswered, wrong-in-one-way): ``honest_courses``. ``graded``
+then grades each course's submissions in ONE `nbgrader autograde` call. The assignments
+are graded two at a time: each has its own course folder and sqlite gradebook, so no
+gradebook is written concurrently. Set GRADING_TEST_WORKERS=1 to grade one assignment at
+a time. (test_agreement.py starts the batch grader on copies of the same submissions
+before ``graded`` runs, so both graders work at once.)
 """
 import dataclasses
 import os
@@ -38,13 +40,17 @@ class Graded:
     results: dict  # student -> {"score", "max_score", "needs_manual_grade", "cells"}
 
 
-def _grade(base, assignment):
+def _submit_honest(base, assignment):
     course = make_course(base / assignment, [assignment])
     answers = solution_answers(assignment)
     submit(course, assignment, "solution", student_notebook(course, assignment, answers))
     submit(course, assignment, "blank", student_notebook(course, assignment))
     for student, overrides, _, _ in WRONG[assignment]:
         submit(course, assignment, student, student_notebook(course, assignment, answers, overrides))
+    return course
+
+
+def _grade(course, assignment):
     log, seconds, max_rss = autograde(course, assignment)
     return Graded(assignment, course, log, seconds, max_rss, results(course, assignment))
 
@@ -78,15 +84,24 @@ def _selfcheck(base):
 
 
 @pytest.fixture(scope="session")
-def graded(tmp_path_factory):
+def honest_courses(tmp_path_factory):
+    """{assignment: course folder}, its honest submissions submitted, not graded yet."""
     base = tmp_path_factory.mktemp("grading")
     # The grader's reference conversions are cached once per machine; make them before any
     # notebook is timed (`python -m course_grader.references`, ~25 s on a fresh machine, else ~1 s).
     subprocess.run([sys.executable, "-m", "course_grader.references"], check=True, capture_output=True,
                    timeout=600)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = {a: pool.submit(_submit_honest, base, a) for a in HEAVIEST_FIRST}
+        return {a: job.result() for a, job in jobs.items()}
+
+
+@pytest.fixture(scope="session")
+def graded(honest_courses, tmp_path_factory):
+    base = tmp_path_factory.mktemp("checks")
     workers = int(os.environ.get("GRADING_TEST_WORKERS", "2"))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = {a: pool.submit(_grade, base, a) for a in HEAVIEST_FIRST}
+        jobs = {a: pool.submit(_grade, honest_courses[a], a) for a in HEAVIEST_FIRST}
         jobs["validate"] = pool.submit(_validate, base)
         jobs["selfcheck"] = pool.submit(_selfcheck, base)
         done = {name: job.result() for name, job in jobs.items()}

@@ -4,8 +4,9 @@ For every assignment and every honest submission of submissions.py (the solution
 unanswered notebook and each wrong-in-one-way answer), the scores of
 
 - plain ``nbgrader autograde`` (conftest.py's ``graded``),
-- the batch grader, ``python -m course_lib.grade`` (sandboxed, tests in the judge), on the
-  very same submitted files, in one run over all six assignments, with its gradebook on a
+- the batch grader, ``python -m course_lib.grade`` (sandboxed, tests in the judge), on
+  copies of the same submitted files, in one run over all six assignments while plain
+  nbgrader grades, with its gradebook on a
   real PostgreSQL server (NBGRADER_DB_URL; plain nbgrader's gradebooks are sqlite files),
 - the student's self-check (``course_lib.selfcheck``, visible tests),
 
@@ -37,36 +38,64 @@ IDS = [f"{a}-{s}" for a, s in HONEST]
 BATCH_TIMEOUT = 1800  # the whole command: a hang fails the test instead of blocking the suite
 
 
-def _grade_command(course, db_url):
+def _grade_command(course, db_url, log):
+    """The batch grader on ``course``, started: its stdout goes to the file ``log``, its
+    stderr next to it (``.err``)."""
     env = dict(os.environ)
     env.pop("NBGRADER_DB_URL", None)  # without db_url: the course's own sqlite gradebook
     if db_url:
         env["NBGRADER_DB_URL"] = db_url
-    return subprocess.run([sys.executable, "-m", "course_lib.grade", "--course", str(course),
-                           "--workers", "2"], capture_output=True, text=True, env=env,
-                          timeout=BATCH_TIMEOUT)
+    with open(log, "w") as out, open(log.with_suffix(".err"), "w") as err:
+        return subprocess.Popen([sys.executable, "-m", "course_lib.grade", "--course", str(course),
+                                 "--workers", "2"], stdout=out, stderr=err, env=env)
+
+
+def _finish(process, log):
+    """(exit status, stdout, stderr) of a started batch grader; a hang fails, not blocks."""
+    try:
+        returncode = process.wait(timeout=BATCH_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise
+    return returncode, log.read_text(), log.with_suffix(".err").read_text()
 
 
 @pytest.fixture(scope="session")
-def batch_graded(graded, tmp_path_factory, request):
-    """The submissions plain nbgrader graded, copied into one course, graded twice by the
-    batch grader into a PostgreSQL gradebook (sqlite if none can be started here):
-    {"results", "first", "second" (grading_report.csv text), "rerun" (its output), "db_url",
-    "sqlite_file" (whether a sqlite gradebook appeared in the course)}."""
+def batch_run(honest_courses, tmp_path_factory, request):
+    """The submissions plain nbgrader grades, copied into one course, the batch grader started
+    on them into a PostgreSQL gradebook (sqlite if none can be started here). Started before
+    ``graded``, so that the two graders run at once: (process, log, course, db_url)."""
     db_url = None
     if not postgres_server.missing():  # else the `postgres` fixture would skip every test here
         db_url = request.getfixturevalue("postgres").create_database("agreement")
-    course = make_course(tmp_path_factory.mktemp("agreement") / "course", ASSIGNMENTS, db_url=db_url)
+    base = tmp_path_factory.mktemp("agreement")
+    course = make_course(base / "course", ASSIGNMENTS, db_url=db_url)
     for assignment, student in HONEST:
-        source = graded[assignment].course / "submitted" / student / assignment
+        source = honest_courses[assignment] / "submitted" / student / assignment
         shutil.copytree(source, course / "submitted" / student / assignment)
-    first = _grade_command(course, db_url)
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    log = base / "first.log"
+    process = _grade_command(course, db_url, log)
+    yield process, log, course, db_url
+    if process.poll() is None:  # the session ended before the run did
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def batch_graded(batch_run, graded):
+    """The batch run, finished, then graded once more without --force:
+    {"results", "first", "second" (grading_report.csv text), "rerun" (its output), "db_url",
+    "sqlite_file" (whether a sqlite gradebook appeared in the course)}."""
+    process, log, course, db_url = batch_run
+    returncode, stdout, stderr = _finish(process, log)
+    assert returncode == 0, stdout[-3000:] + stderr[-3000:]
     first_csv = (course / REPORT).read_text()
-    rerun = _grade_command(course, db_url)
-    assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+    log = log.with_name("rerun.log")
+    returncode, rerun, stderr = _finish(_grade_command(course, db_url, log), log)
+    assert returncode == 0, rerun[-3000:] + stderr[-3000:]
     return {"results": {a: results(course, a, db_url) for a in ASSIGNMENTS}, "first": first_csv,
-            "second": (course / REPORT).read_text(), "rerun": rerun.stdout, "db_url": db_url,
+            "second": (course / REPORT).read_text(), "rerun": rerun, "db_url": db_url,
             "sqlite_file": (course / "gradebook.db").exists()}
 
 
@@ -86,10 +115,10 @@ def _selfcheck(path):
 
 
 @pytest.fixture(scope="session")
-def selfchecked(graded):
+def selfchecked(honest_courses):
     """{(assignment, student): {grade_id: score}} of the self-check's visible tests, on the
     submitted notebooks (two at a time, each in a fresh kernel)."""
-    paths = {(a, s): graded[a].course / "submitted" / s / a / f"{a}.ipynb" for a, s in HONEST}
+    paths = {(a, s): honest_courses[a] / "submitted" / s / a / f"{a}.ipynb" for a, s in HONEST}
     with ProcessPoolExecutor(max_workers=2) as pool:
         jobs = {key: pool.submit(_selfcheck, str(path)) for key, path in paths.items()}
         return {key: job.result() for key, job in jobs.items()}
