@@ -32,7 +32,7 @@ system-packages:
 
 # Two pytest workers (pytest-xdist): tests/conftest.py keeps tests that share a fixture on one.
 test: setup system-packages hub-packages
-	$(BIN)/python -m pytest -n 3 --dist loadscope
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 # Strip outputs from every committed notebook (they are committed clean).
 clean-outputs: setup

@@ -71,7 +71,7 @@ def chromium():
         browser.close()
 
 
-# `make test` runs the suite on three pytest workers (pytest-xdist). The tests that use one
+# `make test` runs the suite on two pytest workers (pytest-xdist). The tests that use one
 # session fixture of a folder's conftest (the graded course, the browser's JupyterLab) must
 # run on one worker, or the fixture is made twice: they form one unit of work, named below.
 # Every other file is a unit (its module fixtures stay together), and each lesson is one, as
@@ -100,9 +100,10 @@ def work_unit(nodeid):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Refuse to run when two units of work would each make the same folder's session
-    fixture: say which file to add to SHARED_UNITS. (tests/conftest.py's own session
+    """The longest units of work first; refuse to run when two units would each make the
+    same folder's session fixture: say which file to add to SHARED_UNITS. (tests/conftest.py's own session
     fixtures are made once per worker by design.)"""
+    items.sort(key=lambda item: start_rank(item.nodeid))  # stable: file order within a rank
     units = {}  # fixture -> {unit: a test of that unit using it}
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
@@ -119,6 +120,19 @@ def pytest_collection_modifyitems(config, items):
             "SHARED_UNITS entry of tests/conftest.py")
 
 
+# Units of work by the time they took in a measured run (test-output/durations-*.tsv),
+# longest first; the others follow in collection order.
+LONGEST_FIRST = ["graded", "tests/batch/test_batch_shortcuts.py", "tests/batch/test_batch_cluster.py",
+                 "tests/code/test_quiz_facts.py", "tests/batch/test_batch_hostile.py", "coreml_models",
+                 "tests/grading/test_checks_shipping.py", "browser", "hub", "tests/notebooks/"]
+
+
+def start_rank(nodeid):
+    unit = work_unit(nodeid)
+    return next((rank for rank, name in enumerate(LONGEST_FIRST)
+                 if unit == name or unit.startswith(name)), len(LONGEST_FIRST))
+
+
 @pytest.hookimpl(optionalhook=True)  # pytest -p no:xdist runs without it
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
@@ -126,6 +140,13 @@ def pytest_xdist_make_scheduler(config, log):
     class SharedFixtureScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid):
             return work_unit(nodeid)
+
+        def schedule(self):
+            # xdist would hand out the units with the most tests first, which leaves the long
+            # single-test ones (a lesson, the hub) for the end: they go in collection order,
+            # which pytest_collection_modifyitems made longest first.
+            self.config.option.loadscopereorder = False
+            super().schedule()
 
     return SharedFixtureScheduling(config, log)
 
