@@ -3,14 +3,14 @@
 For each assignment, a temporary course folder gets the solution notebook, generates
 the student version (`nbgrader generate_assignment`) and receives the submissions of
 submissions.py (solution, unanswered, wrong-in-one-way): ``honest_courses``. ``graded``
-then grades each course's submissions in ONE `nbgrader autograde` call. The assignments
-are graded two at a time: each has its own course folder and sqlite gradebook, so no
-gradebook is written concurrently. Set GRADING_TEST_WORKERS=1 to grade one assignment at
-a time. (test_agreement.py starts the batch grader on copies of the same submissions
-before ``graded`` runs, so both graders work at once.)
+then grades each course's submissions in ONE `nbgrader autograde` call, one assignment at
+a time: test_agreement.py starts the batch grader (two workers) on copies of the same
+submissions before ``graded`` runs, so three notebooks are graded at once, beside the
+other test worker; more only slows each of them down. GRADING_TEST_WORKERS=2 grades two
+assignments at a time (each has its own course folder and sqlite gradebook, so no
+gradebook is written concurrently).
 """
 import dataclasses
-import os
 import shutil
 import subprocess
 import sys
@@ -22,7 +22,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from course import (NBGRADER, ROOT, autograde, make_course, results,  # noqa: E402
+from course import (GRADING_WORKERS, NBGRADER, ROOT, autograde, make_course, results,  # noqa: E402
                     solution_answers, student_notebook, submit)
 from submissions import SELFCHECK_CASE, WRONG  # noqa: E402
 
@@ -99,8 +99,7 @@ def honest_courses(tmp_path_factory):
 @pytest.fixture(scope="session")
 def graded(honest_courses, tmp_path_factory):
     base = tmp_path_factory.mktemp("checks")
-    workers = int(os.environ.get("GRADING_TEST_WORKERS", "2"))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=GRADING_WORKERS) as pool:
         jobs = {a: pool.submit(_grade, honest_courses[a], a) for a in HEAVIEST_FIRST}
         jobs["validate"] = pool.submit(_validate, base)
         jobs["selfcheck"] = pool.submit(_selfcheck, base)

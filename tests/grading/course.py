@@ -8,6 +8,7 @@ import ast
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,9 @@ if BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = BIN + os.pathsep + os.environ.get("PATH", "")
 ASSIGNMENTS = ["01_metrics", "02_pipeline_trace", "03_conversion", "04_optimization", "05_quiz",
                "06_shipping"]
+# Assignments the session's `graded` fixture grades at once (see conftest.py).
+GRADING_WORKERS = int(os.environ.get("GRADING_TEST_WORKERS", "1"))
+AUTOGRADE_GUARD_PER_SUBMISSION = 400  # seconds; 04, the heaviest, takes ~40 s on a quiet machine
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 
@@ -59,14 +63,22 @@ def _run_measured(course, args, timeout, db_url=None):
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         peak = Path(folder) / "peak"
-        result = subprocess.run([sys.executable, "-c", _PEAK_RSS, str(peak), *NBGRADER, *args],
-                                cwd=course, env=env, capture_output=True, text=True,
-                                timeout=timeout)
+        # A session of its own: past the guard, the command goes with its wrapper (its kernels
+        # follow their parent), instead of grading on and loading the machine for other tests.
+        with subprocess.Popen([sys.executable, "-c", _PEAK_RSS, str(peak), *NBGRADER, *args],
+                              cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True) as process:
+            try:
+                stdout, stderr = process.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.communicate()
+                raise
         elapsed = time.perf_counter() - start
         max_rss = int(peak.read_text()) if peak.exists() else 0
-    log = result.stdout + result.stderr
+    log = stdout + stderr
     shown = log if len(log) < 8000 else f"{log[:3000]}\n[...]\n{log[-5000:]}"  # the cause is often first
-    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{shown}"
+    assert process.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{shown}"
     return log, elapsed, max_rss
 
 
@@ -140,8 +152,12 @@ def submit(course, assignment, student, nb):
 
 def autograde(course, assignment):
     """One `nbgrader autograde` call for every submitted student; returns (log, seconds,
-    largest resident set in bytes of any of its processes)."""
-    return _run_measured(course, ("autograde", assignment, "--force"), timeout=900)
+    largest resident set in bytes of any of its processes). The guard is per submission and
+    generous: it stops a hang, never a loaded machine (on CI, six submissions of 04 took over
+    900 s while the other graders of the suite ran)."""
+    submissions = sum(1 for _ in (Path(course) / "submitted").glob(f"*/{assignment}"))
+    return _run_measured(course, ("autograde", assignment, "--force"),
+                         timeout=AUTOGRADE_GUARD_PER_SUBMISSION * max(submissions, 1))
 
 
 def gradebook_url(course, db_url=None):

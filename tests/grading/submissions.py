@@ -4,7 +4,6 @@ Each wrong submission is the solution with ONE answer cell (keyed by its nbgrade
 grade_id) replaced by a realistic mistake; the expected score follows from which test
 cells that mistake fails (noted next to each).
 """
-from course import solution_answers
 from submissions_quiz import WRONG_QUIZ
 
 _INT8_CONVERTER = '''\
