@@ -6,8 +6,11 @@ then ``--benchmark-students`` submissions per assignment with every answer fille
 grades copies of it, in the same run: with plain ``nbgrader autograde`` (one command per
 assignment, the way an instructor runs it), with this command and one worker (its cost per
 notebook), and with ``--workers`` workers (its speed-up). Both must give every submission the same
-score. The grader's reference cache is built first, so neither side pays for it.
+score. The grader's reference cache is built first, so neither side pays for it. It also
+prints each assignment's slowest cell under plain nbgrader against the cell time limit
+(``c.Execute.timeout``): a cell past the limit scores 0, so an honest one needs a margin.
 """
+import datetime
 import json
 import re
 import shutil
@@ -78,6 +81,31 @@ def scores(course):
                 for a in gb.assignments for s in gb.assignment_submissions(a.name)}
 
 
+def slowest_cells(course, assignments):
+    """{assignment: seconds of its slowest cell in any autograded notebook}, from the
+    timing nbgrader records in each executed cell (``metadata.execution``)."""
+    def seconds(execution):
+        start, end = (datetime.datetime.fromisoformat(execution[key].replace("Z", "+00:00"))
+                      for key in ("iopub.execute_input", "shell.execute_reply"))
+        return (end - start).total_seconds()
+
+    slowest = {}
+    for assignment in assignments:
+        for path in sorted(Path(course).glob(f"autograded/*/{assignment}/{assignment}.ipynb")):
+            for cell in nbformat.read(path, 4).cells:
+                if "execution" in cell.get("metadata", {}):
+                    slowest[assignment] = max(slowest.get(assignment, 0.0),
+                                              seconds(cell.metadata["execution"]))
+    return slowest
+
+
+def cell_time_limit(course):
+    """``c.Execute.timeout`` of the course's nbgrader_config.py, in seconds."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config().Execute.timeout
+
+
 def _grade_copy(batch_course, folder, assignments, workers):
     from course_lib.grade import batch
 
@@ -105,6 +133,7 @@ def run(course, assignments, students, workers):
             _nbgrader(serial, "autograde", assignment, "--force")
         serial_seconds = time.perf_counter() - start
         serial_scores = scores(serial)
+        slowest, limit = slowest_cells(serial, assignments), cell_time_limit(serial)
 
         one_seconds, one, one_scores = _grade_copy(fresh, Path(tmp) / "one", assignments, 1)
         many_seconds, many, many_scores = _grade_copy(fresh, Path(tmp) / "many", assignments,
@@ -117,6 +146,8 @@ def run(course, assignments, students, workers):
         "serial_per_notebook": round(serial_seconds / notebooks, 2),
         "one_worker_per_notebook": round(one_seconds / notebooks, 2),
         "speedup": round(serial_seconds / many_seconds, 2),
+        "slowest_cell_seconds": {a: round(t, 1) for a, t in slowest.items()},
+        "cell_time_limit": limit,
         "same_scores": serial_scores == one_scores == many_scores,
         "failed": [o.reason for o in one + many if o.status == "failed"],
     }
@@ -133,6 +164,9 @@ def main(args):
     print(f"course_lib.grade, 1 worker       : {figures['one_worker_seconds']:7.1f} s "
           f"({figures['one_worker_per_notebook']:.2f} s per notebook)")
     print(f"course_lib.grade, {args.workers} workers      : {figures['parallel_seconds']:7.1f} s")
+    for assignment, seconds in figures["slowest_cell_seconds"].items():
+        print(f"slowest cell of {assignment:<18}: {seconds:7.1f} s "
+              f"({seconds / figures['cell_time_limit']:.0%} of the {figures['cell_time_limit']} s limit)")
     print(f"speed-up with {args.workers} workers: {figures['speedup']:.2f}x   "
           f"same scores: {figures['same_scores']}")
     if args.json:

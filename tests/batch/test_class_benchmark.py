@@ -7,7 +7,8 @@ import sys
 import nbformat
 
 from course_lib.grade import benchmark, class_benchmark
-from course import ROOT, grade_id, solution_answers
+from course import (ROOT, autograde, grade_id, make_course, solution_answers, student_notebook,
+                    submit)
 
 ASSIGNMENT = "01_metrics"
 
@@ -35,3 +36,16 @@ def test_bad_arguments_are_named():
     done = subprocess.run([sys.executable, "-m", "course_lib.grade.class_benchmark", "--students", "0"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "--students and --workers must be at least 1" in done.stderr
+
+
+def test_the_benchmark_reads_each_cells_time_from_nbgrader(tmp_path):
+    """The benchmark's slowest-cell figure: from the timing real nbgrader records, between
+    zero and the whole command's time; the limit is the course's c.Execute.timeout."""
+    quiz = "05_quiz"
+    course = make_course(tmp_path / "course", [quiz])
+    submit(course, quiz, "solution", student_notebook(course, quiz, solution_answers(quiz)))
+    _, seconds, _ = autograde(course, quiz)
+    slowest = benchmark.slowest_cells(course, [quiz, "01_metrics"])
+    assert list(slowest) == [quiz]  # nothing of an assignment nobody submitted
+    assert 0 < slowest[quiz] < seconds
+    assert benchmark.cell_time_limit(course) == 120
