@@ -153,8 +153,8 @@ def submit(course, assignment, student, nb):
 def autograde(course, assignment):
     """One `nbgrader autograde` call for every submitted student; returns (log, seconds,
     largest resident set in bytes of any of its processes). The guard is per submission and
-    generous: it stops a hang, never a loaded machine (on CI, six submissions of 04 took over
-    900 s while the other graders of the suite ran)."""
+    generous, meant for a hang, not for a loaded machine (on CI, six submissions of 04 took
+    over 900 s while the other graders of the suite ran)."""
     submissions = sum(1 for _ in (Path(course) / "submitted").glob(f"*/{assignment}"))
     return _run_measured(course, ("autograde", assignment, "--force"),
                          timeout=AUTOGRADE_GUARD_PER_SUBMISSION * max(submissions, 1))
