@@ -8,7 +8,7 @@ from submissions import MAX_SCORE, WRONG
 
 WRONG_CASES = [(a, student, expected) for a, rows in WRONG.items() for student, _, expected, _ in rows]
 # nbgrader kills a cell after c.Execute.timeout seconds (nbgrader_config.py), and the killed
-# cell scores 0, so the solution's full marks above also show that no cell it needs hit the
+# cell scores 0, so test_solution_gets_full_marks also shows that no cell the solution needs hit the
 # limit. How close its slowest cell comes is a speed figure, printed by the benchmark
 # (`python -m course_lib.grade --benchmark`), not a timed test.
 CELL_TIMEOUT_S = 120
