@@ -134,11 +134,21 @@ class LabPage:
         # The kernel is ready when the toolbar's status says idle.
         self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
 
+    def accept_kernel_dialog(self):
+        """On a loaded machine JupyterLab can still ask which kernel to use after the
+        notebook's kernel is idle (its "Select Kernel" dialog, the course kernel chosen):
+        answer as a user would, instead of clicking through the dialog."""
+        dialog = self.page.locator(".jp-Dialog", has_text="Select Kernel")
+        if dialog.is_visible():
+            dialog.get_by_role("button", name="Select", exact=True).click()
+            dialog.wait_for(state="hidden", timeout=30_000)
+
     def run_all(self, timeout_s=600, wait=True):
         # Commands act on the focused notebook: select its first cell before using the menu.
         # A kernel that has only just connected can drop the request: then ask again.
         prompts = self.page.locator(".jp-CodeCell .jp-InputPrompt")
         for _ in range(4):
+            self.accept_kernel_dialog()
             self.page.locator(".jp-NotebookPanel .jp-Cell .jp-InputPrompt").first.click()
             self.menu("Run", "Run All Cells")
             deadline = time.time() + 15
