@@ -27,8 +27,6 @@ if BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = BIN + os.pathsep + os.environ.get("PATH", "")
 ASSIGNMENTS = ["01_metrics", "02_pipeline_trace", "03_conversion", "04_optimization", "05_quiz",
                "06_shipping"]
-# Assignments the session's `graded` fixture grades at once (see conftest.py).
-GRADING_WORKERS = int(os.environ.get("GRADING_TEST_WORKERS", "1"))
 AUTOGRADE_GUARD_PER_SUBMISSION = 400  # seconds; 04, the heaviest, takes ~40 s on a quiet machine
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
